@@ -1,0 +1,53 @@
+/**
+ * Environment variables that override the config file. Each names one config path; a value that
+ * does not parse is reported with the variable's name, beside any schema violations.
+ */
+export interface EnvOverride {
+  readonly variable: string;
+  readonly path: readonly string[];
+  readonly kind: 'string' | 'integer' | 'list';
+}
+
+export const ENV_OVERRIDES: readonly EnvOverride[] = [
+  { variable: 'KAFKA_BROKERS', path: ['kafka', 'brokers'], kind: 'list' },
+  { variable: 'INTELROUTE_LOG_LEVEL', path: ['logLevel'], kind: 'string' },
+  { variable: 'INTELROUTE_KAFKA_CLIENT_ID', path: ['kafka', 'clientId'], kind: 'string' },
+  { variable: 'INTELROUTE_KAFKA_VERSION', path: ['localKafka', 'version'], kind: 'string' },
+  { variable: 'INTELROUTE_KAFKA_NODES', path: ['localKafka', 'nodes'], kind: 'integer' },
+  { variable: 'INTELROUTE_KAFKA_HEAP_MB', path: ['localKafka', 'heapMb'], kind: 'integer' },
+  { variable: 'INTELROUTE_KAFKA_CACHE_DIR', path: ['localKafka', 'cacheDir'], kind: 'string' },
+  { variable: 'INTELROUTE_MEMBER_COUNTRIES', path: ['topics', 'memberCountries'], kind: 'list' },
+  { variable: 'INTELROUTE_TOPIC_PARTITIONS', path: ['topics', 'partitions'], kind: 'integer' },
+  {
+    variable: 'INTELROUTE_REPLICATION_FACTOR',
+    path: ['topics', 'replicationFactor'],
+    kind: 'integer',
+  },
+  {
+    variable: 'INTELROUTE_MIN_INSYNC_REPLICAS',
+    path: ['topics', 'minInsyncReplicas'],
+    kind: 'integer',
+  },
+];
+
+export type ParsedEnvValue = { ok: true; value: unknown } | { ok: false; problem: string };
+
+/** Parses one variable's text; empty text counts as unset (the caller skips it). */
+export function parseEnvValue(override: EnvOverride, text: string): ParsedEnvValue {
+  switch (override.kind) {
+    case 'string':
+      return { ok: true, value: text };
+    case 'list':
+      return {
+        ok: true,
+        value: text
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item.length > 0),
+      };
+    case 'integer':
+      return /^-?[0-9]+$/.test(text.trim())
+        ? { ok: true, value: Number.parseInt(text, 10) }
+        : { ok: false, problem: `must be an integer, got "${text}"` };
+  }
+}

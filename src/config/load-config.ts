@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import Ajv, { type ErrorObject } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { IntelrouteError } from '../errors';
+import type { IntelrouteConfig } from './config-types';
+import { CONFIG_SCHEMA } from './config-schema';
+import { ENV_OVERRIDES, parseEnvValue } from './env-overrides';
+
+export interface LoadConfigOptions {
+  /** The environment to read (process.env at the composition root). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** A YAML or JSON file; defaults to env INTELROUTE_CONFIG; none means defaults + env only. */
+  readonly file?: string;
+}
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true });
+const validateConfig = ajv.compile(CONFIG_SCHEMA);
+
+/**
+ * Reads the config file (if any), applies environment overrides, fills defaults, validates the
+ * whole and returns it deep-frozen.
+ * @throws IntelrouteError CONFIG_INVALID listing every problem, one per line.
+ */
+export function loadConfig(options: LoadConfigOptions): IntelrouteConfig {
+  const file = options.file ?? nonEmpty(options.env.INTELROUTE_CONFIG);
+  const raw: Record<string, unknown> = file === undefined ? {} : readConfigFile(file);
+  const problems: string[] = [];
+  const sources = new Map<string, string>();
+
+  for (const override of ENV_OVERRIDES) {
+    const text = nonEmpty(options.env[override.variable]);
+    if (text === undefined) continue;
+    const parsed = parseEnvValue(override, text);
+    if (!parsed.ok) {
+      problems.push(`${override.variable}: ${parsed.problem}`);
+      continue;
+    }
+    setPath(raw, override.path, parsed.value);
+    sources.set(`/${override.path.join('/')}`, override.variable);
+  }
+
+  if (!validateConfig(raw)) {
+    problems.push(...describeErrors(validateConfig.errors ?? [], sources, file));
+  }
+  if (problems.length > 0) {
+    throw new IntelrouteError(
+      'CONFIG_INVALID',
+      `invalid configuration:\n  - ${problems.join('\n  - ')}`,
+      { details: { problems } },
+    );
+  }
+  return deepFreeze(raw) as unknown as IntelrouteConfig;
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new IntelrouteError('CONFIG_INVALID', `cannot read config file ${file}`, { cause });
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text); // YAML is a superset of JSON: one parser serves both.
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new IntelrouteError('CONFIG_INVALID', `config file ${file} is not YAML/JSON: ${reason}`, {
+      cause,
+    });
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new IntelrouteError('CONFIG_INVALID', `config file ${file} must hold an object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function describeErrors(
+  errors: readonly ErrorObject[],
+  sources: ReadonlyMap<string, string>,
+  file: string | undefined,
+): string[] {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const error of errors) {
+    // oneOf reports every branch; the branch errors below it say what is wrong more precisely.
+    if (error.keyword === 'oneOf') continue;
+    const where = error.instancePath === '' ? '/' : error.instancePath;
+    const origin = sourceOf(where, sources) ?? (file === undefined ? 'defaults' : file);
+    const extra =
+      error.keyword === 'additionalProperties'
+        ? ` "${String(error.params.additionalProperty)}"`
+        : error.keyword === 'enum'
+          ? ` (${(error.params.allowedValues as unknown[]).join(', ')})`
+          : '';
+    const line = `${where} (from ${origin}): ${error.message ?? error.keyword}${extra}`;
+    if (!seen.has(line)) {
+      seen.add(line);
+      lines.push(line);
+    }
+  }
+  return lines;
+}
+
+function sourceOf(pointer: string, sources: ReadonlyMap<string, string>): string | undefined {
+  for (const [path, variable] of sources) {
+    if (pointer === path || pointer.startsWith(`${path}/`)) return variable;
+  }
+  return undefined;
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
+function nonEmpty(text: string | undefined): string | undefined {
+  return text === undefined || text.trim() === '' ? undefined : text.trim();
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,259 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Admin, Kafka } from 'kafkajs';
+import { IntelrouteError } from '../errors';
+import { createKafkaClient } from '../kafka/kafka-client';
+import { silentLogger, type Logger } from '../telemetry/logger';
+import { findFreePorts } from './free-port';
+import { findJava } from './java-runtime';
+import { ensureKafkaJars } from './kafka-jars';
+import { KafkaNodeProcess, type KafkaNodeState } from './kafka-node-process';
+import {
+  clusterIdFrom,
+  renderLog4jProperties,
+  renderServerProperties,
+  type LocalNodeSpec,
+} from './node-properties';
+import { formatStorage } from './storage-format';
+import { waitForBrokers, verifyWritable } from './readiness';
+
+export interface LocalKafkaOptions {
+  readonly nodes: number;
+  readonly version: string;
+  readonly heapMb: number;
+  readonly startTimeoutMs: number;
+  readonly cacheDir: string | null;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly logger?: Logger;
+  /** Grace for a controlled shutdown before SIGKILL. */
+  readonly stopGraceMs?: number;
+}
+
+export interface LocalNodeInfo {
+  readonly nodeId: number;
+  readonly address: string;
+  readonly state: KafkaNodeState;
+  readonly pid: number | undefined;
+  readonly logFile: string;
+}
+
+export interface PartitionLeader {
+  readonly partition: number;
+  readonly leader: number;
+  readonly replicas: readonly number[];
+  readonly isr: readonly number[];
+}
+
+type ClusterState = 'running' | 'stopping' | 'stopped';
+
+/**
+ * A real Apache Kafka cluster (KRaft, every node broker+controller) on 127.0.0.1, for
+ * development, tests and benchmarks. Data lives in a temp folder removed by stop(); when a start
+ * fails the folder is kept and the error names the broker log.
+ */
+export class LocalKafkaCluster {
+  private state: ClusterState = 'running';
+
+  private constructor(
+    private readonly processes: readonly KafkaNodeProcess[],
+    private readonly specs: readonly LocalNodeSpec[],
+    readonly rootDir: string,
+    private readonly options: LocalKafkaOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Fetches the jars if needed, formats storage, starts every node and waits until the cluster
+   * answers metadata requests with all nodes and accepts an acks=all write.
+   * @throws IntelrouteError JAVA_MISSING, MAVEN_MISSING, KAFKA_JARS_FETCH_FAILED, KAFKA_START_FAILED
+   */
+  static async start(options: LocalKafkaOptions): Promise<LocalKafkaCluster> {
+    const logger = (options.logger ?? silentLogger()).child({ component: 'local-kafka' });
+    const java = findJava(options.env);
+    const libsDir = await ensureKafkaJars({
+      version: options.version,
+      cacheDir: options.cacheDir,
+      env: options.env,
+      onProgress: (line) => logger.info(line),
+    });
+    const rootDir = mkdtempSync(path.join(os.tmpdir(), 'intelroute-kafka-'));
+    const ports = await findFreePorts(options.nodes * 2);
+    const specs = Array.from({ length: options.nodes }, (_, index) =>
+      nodeSpec(rootDir, index + 1, ports[index * 2] as number, ports[index * 2 + 1] as number),
+    );
+    const clusterId = clusterIdFrom(randomBytes(16));
+    const processes = await Promise.all(
+      specs.map(async (spec) => {
+        const nodeDir = path.dirname(spec.dataDir);
+        const propertiesFile = path.join(nodeDir, 'server.properties');
+        const log4jFile = path.join(nodeDir, 'log4j.properties');
+        writeFileSync(propertiesFile, renderServerProperties(spec, specs));
+        writeFileSync(log4jFile, renderLog4jProperties(spec.logDir));
+        await formatStorage(java.executable, libsDir, clusterId, propertiesFile, log4jFile);
+        return new KafkaNodeProcess({
+          spec,
+          javaExecutable: java.executable,
+          libsDir,
+          heapMb: options.heapMb,
+          propertiesFile,
+          log4jFile,
+        });
+      }),
+    );
+    const cluster = new LocalKafkaCluster(processes, specs, rootDir, options, logger);
+    logger.info({ nodes: options.nodes, dir: rootDir, version: options.version }, 'starting');
+    processes.forEach((node) => node.launch());
+    try {
+      await cluster.waitUntilReady(processes.map((node) => node.nodeId));
+      await verifyWritable(cluster.client(), Math.min(3, options.nodes));
+    } catch (cause) {
+      await Promise.all(processes.map((node) => node.kill()));
+      throw cluster.startFailure(cause);
+    }
+    logger.info({ brokers: cluster.brokers.join(',') }, 'local Kafka is ready');
+    return cluster;
+  }
+
+  /** Bootstrap addresses of every node, `127.0.0.1:port`. */
+  get brokers(): string[] {
+    return this.specs.map((spec) => `127.0.0.1:${spec.brokerPort}`);
+  }
+
+  nodes(): LocalNodeInfo[] {
+    return this.processes.map((node, index) => ({
+      nodeId: node.nodeId,
+      address: this.brokers[index] as string,
+      state: node.state,
+      pid: node.pid,
+      logFile: node.logFile,
+    }));
+  }
+
+  /** SIGKILL one node. */
+  async killNode(nodeId: number): Promise<void> {
+    await this.node(nodeId).kill();
+  }
+
+  /** SIGTERM one node (controlled shutdown) and wait for it to exit. */
+  async stopNode(nodeId: number): Promise<void> {
+    await this.node(nodeId).stop(this.options.stopGraceMs ?? 15000);
+  }
+
+  /** SIGSTOP / SIGCONT one node: it hangs with its sockets open, as a frozen host would. */
+  pauseNode(nodeId: number): void {
+    this.node(nodeId).pause();
+  }
+
+  resumeNode(nodeId: number): void {
+    this.node(nodeId).resume();
+  }
+
+  /** Starts a stopped or killed node again on its old ports and data, and waits for it to rejoin. */
+  async restartNode(nodeId: number): Promise<void> {
+    const node = this.node(nodeId);
+    if (node.state === 'running' || node.state === 'paused') return;
+    node.launch();
+    try {
+      await this.waitUntilReady([nodeId]);
+    } catch (cause) {
+      throw this.startFailure(cause);
+    }
+  }
+
+  /** The current leader, replicas and in-sync replicas of each partition of `topic`. */
+  async partitionLeaders(topic: string): Promise<PartitionLeader[]> {
+    const admin = this.adminClient();
+    await admin.connect();
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+      const partitions = metadata.topics[0]?.partitions ?? [];
+      return partitions
+        .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr }))
+        .sort((a, b) => a.partition - b.partition);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Stops every node (controlled, then SIGKILL after the grace) and removes the data. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.state !== 'running') return;
+    this.state = 'stopping';
+    const grace = this.options.stopGraceMs ?? 15000;
+    await Promise.all(this.processes.map((node) => node.stop(grace)));
+    rmSync(this.rootDir, { recursive: true, force: true });
+    this.state = 'stopped';
+    this.logger.info('local Kafka stopped');
+  }
+
+  private node(nodeId: number): KafkaNodeProcess {
+    const node = this.processes.find((candidate) => candidate.nodeId === nodeId);
+    if (node === undefined) throw new RangeError(`no local Kafka node ${nodeId}`);
+    return node;
+  }
+
+  private adminClient(): Admin {
+    return this.client().admin();
+  }
+
+  private client(): Kafka {
+    return createKafkaClient({
+      brokers: this.processes
+        .filter((node) => node.state === 'running')
+        .map((node) => `127.0.0.1:${this.specOf(node.nodeId).brokerPort}`),
+      clientId: 'intelroute-local-kafka',
+      logger: silentLogger(),
+      connectionTimeoutMs: 1000,
+      requestTimeoutMs: 5000,
+      retries: 2,
+    });
+  }
+
+  private specOf(nodeId: number): LocalNodeSpec {
+    return this.specs.find((spec) => spec.nodeId === nodeId) as LocalNodeSpec;
+  }
+
+  private waitUntilReady(nodeIds: readonly number[]): Promise<void> {
+    return waitForBrokers({
+      admin: () => this.adminClient(),
+      nodeIds,
+      timeoutMs: this.options.startTimeoutMs,
+      crashed: () =>
+        this.processes.filter((node) => node.state === 'crashed').map((node) => node.nodeId),
+    });
+  }
+
+  private startFailure(cause: unknown): IntelrouteError {
+    const logs = this.processes.map((node) => node.logFile);
+    const tail = logs
+      .filter((file) => existsSync(file))
+      .map((file) => `--- last lines of ${file}\n${lastLines(file, 15)}`)
+      .join('\n');
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    return new IntelrouteError(
+      'KAFKA_START_FAILED',
+      `local Kafka did not start: ${reason}\nbroker logs: ${logs.join(', ')}\n${tail}`,
+      { cause, details: { logs } },
+    );
+  }
+}
+
+function nodeSpec(rootDir: string, nodeId: number, brokerPort: number, controllerPort: number) {
+  const nodeDir = path.join(rootDir, `node-${nodeId}`);
+  const spec: LocalNodeSpec = {
+    nodeId,
+    brokerPort,
+    controllerPort,
+    dataDir: path.join(nodeDir, 'data'),
+    logDir: path.join(nodeDir, 'logs'),
+  };
+  mkdirSync(spec.dataDir, { recursive: true });
+  mkdirSync(spec.logDir, { recursive: true });
+  return spec;
+}
+
+function lastLines(file: string, count: number): string {
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-count).join('\n');
+}

@@ -1,0 +1,20 @@
+import { startTestKafka, type TestKafka } from './test-kafka';
+
+declare global {
+  var intelrouteTestKafka: TestKafka | undefined;
+}
+
+/**
+ * Starts one broker for the whole integration run (unless KAFKA_BROKERS names one) and passes
+ * its address to the test workers through KAFKA_BROKERS, which they inherit.
+ */
+export default async function globalSetup(): Promise<void> {
+  const started = Date.now();
+  const kafka = await startTestKafka(process.env);
+  globalThis.intelrouteTestKafka = kafka;
+  process.env.KAFKA_BROKERS = kafka.brokers.join(',');
+  process.env.INTELROUTE_TEST_KAFKA_KIND = kafka.kind;
+  process.stderr.write(
+    `\n[integration] Kafka (${kafka.kind}) at ${process.env.KAFKA_BROKERS}, ready in ${Date.now() - started} ms\n`,
+  );
+}
