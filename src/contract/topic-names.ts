@@ -1,0 +1,24 @@
+/**
+ * Kafka topic names, part of the contract: Secretariat services and national systems read these
+ * topics directly (see proto/README.md). Versioned with the API (v1).
+ */
+export const TOPICS = {
+  secretariat: 'intel.v1.secretariat',
+  workingGroup: 'intel.v1.wg.internet-drugs',
+  broadcast: 'intel.v1.broadcast',
+  deadLetter: 'intel.v1.deadletter',
+  audit: 'intel.v1.audit',
+  contactPointDirectory: 'intel.v1.directory.contact-points',
+} as const;
+
+const COUNTRY_PREFIX = 'intel.v1.country.';
+
+/** The inbox topic of a member country: `intel.v1.country.FR`. */
+export function countryTopic(country: string): string {
+  return `${COUNTRY_PREFIX}${country}`;
+}
+
+/** The country whose inbox `topic` is, or undefined. */
+export function countryOfTopic(topic: string): string | undefined {
+  return topic.startsWith(COUNTRY_PREFIX) ? topic.slice(COUNTRY_PREFIX.length) : undefined;
+}
