@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../local-kafka/project-root';
+import { PROJECT_ROOT } from './project-root';
 
 export interface MemberCountry {
   readonly code: string;

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { IntelrouteError } from '../errors';
-import { PROJECT_ROOT } from './project-root';
+import { PROJECT_ROOT } from '../config/project-root';
 
 const COMPLETE_MARKER = '.complete';
 
