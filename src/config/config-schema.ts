@@ -6,7 +6,6 @@ export const CONFIG_SCHEMA = {
   $id: 'urn:intelroute:config',
   type: 'object',
   additionalProperties: false,
-  default: {},
   properties: {
     logLevel: {
       enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -18,15 +17,10 @@ export const CONFIG_SCHEMA = {
       default: {},
       properties: {
         brokers: {
+          type: ['array', 'null'],
+          minItems: 1,
+          items: { type: 'string', pattern: '^[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5}$' },
           default: null,
-          oneOf: [
-            { type: 'null' },
-            {
-              type: 'array',
-              minItems: 1,
-              items: { type: 'string', pattern: '^[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5}$' },
-            },
-          ],
         },
         clientId: { type: 'string', minLength: 1, default: 'intelroute' },
         connectionTimeoutMs: { type: 'integer', minimum: 100, default: 3000 },
@@ -50,17 +44,13 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       default: {},
       properties: {
+        prefix: { type: 'string', pattern: '^([A-Za-z0-9_-]+\\.)*$', maxLength: 100, default: '' },
         memberCountries: {
+          type: ['array', 'null'],
+          minItems: 1,
+          uniqueItems: true,
+          items: { type: 'string', pattern: '^[A-Z]{2}$' },
           default: null,
-          oneOf: [
-            { type: 'null' },
-            {
-              type: 'array',
-              minItems: 1,
-              uniqueItems: true,
-              items: { type: 'string', pattern: '^[A-Z]{2}$' },
-            },
-          ],
         },
         partitions: { type: 'integer', minimum: 1, maximum: 1000, default: 3 },
         replicationFactor: { type: ['integer', 'null'], minimum: 1, maximum: 32, default: null },
@@ -68,6 +58,7 @@ export const CONFIG_SCHEMA = {
         messageRetentionMs: { type: 'integer', minimum: 60000, default: 2592000000 },
         deadLetterRetentionMs: { type: 'integer', minimum: 60000, default: 7776000000 },
         auditRetentionMs: { type: 'integer', minimum: -1, default: -1 },
+        maxMessageBytes: { type: 'integer', minimum: 1024, maximum: 104857600, default: 2097152 },
       },
     },
   },

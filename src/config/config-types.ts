@@ -31,6 +31,11 @@ export interface LocalKafkaConfig {
 }
 
 export interface TopicsConfig {
+  /**
+   * Prepended to every topic name (e.g. "staging." gives "staging.intel.v1.audit"), so several
+   * deployments or test runs can share one cluster. Empty in production.
+   */
+  readonly prefix: string;
   /** ISO 3166-1 alpha-2 codes that get an inbox topic; null means every Interpol member. */
   readonly memberCountries: readonly string[] | null;
   readonly partitions: number;
@@ -43,4 +48,6 @@ export interface TopicsConfig {
   readonly deadLetterRetentionMs: number;
   /** -1 keeps the audit trail forever. */
   readonly auditRetentionMs: number;
+  /** Largest record a topic accepts: room for a 1 MiB payload plus its envelope. */
+  readonly maxMessageBytes: number;
 }

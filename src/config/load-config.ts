@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { IntelrouteError } from '../errors';
 import type { IntelrouteConfig } from './config-types';
@@ -13,8 +13,18 @@ export interface LoadConfigOptions {
   readonly file?: string;
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true });
-const validateConfig = ajv.compile(CONFIG_SCHEMA);
+let compiled: ValidateFunction | undefined;
+
+/** Compiled on first use, once per process: commands that need no config pay nothing. */
+function configValidator(): ValidateFunction {
+  compiled ??= new Ajv({
+    allErrors: true,
+    useDefaults: true,
+    strict: true,
+    allowUnionTypes: true,
+  }).compile(CONFIG_SCHEMA);
+  return compiled;
+}
 
 /**
  * Reads the config file (if any), applies environment overrides, fills defaults, validates the
@@ -39,6 +49,7 @@ export function loadConfig(options: LoadConfigOptions): IntelrouteConfig {
     sources.set(`/${override.path.join('/')}`, override.variable);
   }
 
+  const validateConfig = configValidator();
   if (!validateConfig(raw)) {
     problems.push(...describeErrors(validateConfig.errors ?? [], sources, file));
   }
@@ -83,8 +94,6 @@ function describeErrors(
   const seen = new Set<string>();
   const lines: string[] = [];
   for (const error of errors) {
-    // oneOf reports every branch; the branch errors below it say what is wrong more precisely.
-    if (error.keyword === 'oneOf') continue;
     const where = error.instancePath === '' ? '/' : error.instancePath;
     const origin = sourceOf(where, sources) ?? (file === undefined ? 'defaults' : file);
     const extra =

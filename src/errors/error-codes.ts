@@ -18,6 +18,27 @@ export const ERROR_CODES = {
   KAFKA_TIMEOUT: { grpc: 'DEADLINE_EXCEEDED', retriable: true },
 
   INTERNAL: { grpc: 'INTERNAL', retriable: false },
+
+  // --- Identity and certificates (src/identity, src/certs, `intelroute certs`) ---
+  // A text that is not one of the identity URN forms (gateway.proto header).
+  IDENTITY_INVALID: { grpc: 'UNAUTHENTICATED', retriable: false },
+  // The peer's certificate proves no usable identity (none, several, or a malformed one).
+  UNAUTHENTICATED: { grpc: 'UNAUTHENTICATED', retriable: false },
+  // Certificate tooling: a folder, file, key or crypto operation failed (missing or corrupt CA).
+  CERTIFICATE_TOOLING_FAILED: { grpc: 'INTERNAL', retriable: false },
+  // `certs init` found a CA already in the folder and was not told to replace it (--force).
+  CERTIFICATE_AUTHORITY_EXISTS: { grpc: 'FAILED_PRECONDITION', retriable: false },
+  // Bad input to the tooling: a serial, host, validity, file name, or a certificate of another CA.
+  CERTIFICATE_INPUT_INVALID: { grpc: 'INVALID_ARGUMENT', retriable: false },
+  // --- end identity and certificates ---
+
+  // --- Routing rules and authorisation data (src/routing, src/authorization) ---
+  // Thrown when a rule set, publish policy or grant table fails validation at load or hot
+  // reload (the caller keeps the previous version); never raised while serving a request.
+  ROUTING_RULES_INVALID: { grpc: 'INTERNAL', retriable: false },
+  POLICY_INVALID: { grpc: 'INTERNAL', retriable: false },
+  GRANTS_INVALID: { grpc: 'INTERNAL', retriable: false },
+  // --- end routing rules and authorisation data ---
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /** The gRPC status names intelroute answers with (mapped to numbers in the gateway). */

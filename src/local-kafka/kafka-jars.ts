@@ -78,7 +78,10 @@ function runMaven(options: KafkaJarsOptions, outputDir: string): Promise<void> {
     '-DincludeScope=runtime',
   ];
   return new Promise((resolve, reject) => {
-    const child = spawn('mvn', args, { env: { ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('mvn', args, {
+      env: { ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const keep = (chunk: Buffer): void => {
       output = `${output}${chunk.toString('utf8')}`.slice(-8000);

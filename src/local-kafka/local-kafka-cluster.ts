@@ -170,7 +170,12 @@ export class LocalKafkaCluster {
       const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
       const partitions = metadata.topics[0]?.partitions ?? [];
       return partitions
-        .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr }))
+        .map((p) => ({
+          partition: p.partitionId,
+          leader: p.leader,
+          replicas: p.replicas,
+          isr: p.isr,
+        }))
         .sort((a, b) => a.partition - b.partition);
     } finally {
       await admin.disconnect();

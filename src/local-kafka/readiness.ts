@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Kafka } from 'kafkajs';
 import { IntelrouteError } from '../errors';
+import { createTopicsAndWait } from '../kafka/topic-admin';
 
 const POLL_INTERVAL_MS = 250;
 export const READINESS_TOPIC = '__intelroute_readiness';
@@ -46,23 +47,25 @@ export async function waitForBrokers(options: WaitForBrokersOptions): Promise<vo
 
 /**
  * Proves the cluster takes writes: creates a scratch topic replicated like real ones, writes
- * one record with acks from all in-sync replicas, and deletes the topic.
+ * one record with acks from all in-sync replicas, and deletes the topic. Brokers learn of the new
+ * topic a moment apart, so the write is retried until `timeoutMs` (a probe: duplicates are moot).
  */
-export async function verifyWritable(kafka: Kafka, replicationFactor: number): Promise<void> {
+export async function verifyWritable(
+  kafka: Kafka,
+  replicationFactor: number,
+  timeoutMs = 30_000,
+): Promise<void> {
   const admin = kafka.admin();
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await admin.connect();
   try {
-    await admin.createTopics({
-      topics: [{ topic: READINESS_TOPIC, numPartitions: 1, replicationFactor }],
-      waitForLeaders: true,
-    });
+    await createTopicsAndWait(admin, [
+      { name: READINESS_TOPIC, partitions: 1, replicationFactor, configs: {} },
+    ]);
     await producer.connect();
-    await producer.send({
-      topic: READINESS_TOPIC,
-      acks: -1,
-      messages: [{ value: 'ready' }],
-    });
+    await retryUntil(timeoutMs, () =>
+      producer.send({ topic: READINESS_TOPIC, acks: -1, messages: [{ value: 'ready' }] }),
+    );
     await admin.deleteTopics({ topics: [READINESS_TOPIC] });
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
@@ -70,5 +73,18 @@ export async function verifyWritable(kafka: Kafka, replicationFactor: number): P
   } finally {
     await producer.disconnect().catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
+  }
+}
+
+async function retryUntil(timeoutMs: number, attempt: () => Promise<unknown>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await attempt();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(POLL_INTERVAL_MS);
+    }
   }
 }

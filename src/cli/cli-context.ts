@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { loadConfig, type IntelrouteConfig } from '../config';
+import { isIntelrouteError } from '../errors';
+import { createLogger, type Logger } from '../telemetry/logger';
+
+/** What every command action gets: the config (parsed once) and the process logger. */
+export interface CliContext {
+  readonly config: IntelrouteConfig;
+  readonly logger: Logger;
+}
+
+/** Loads the config named by the global `--config` option (or INTELROUTE_CONFIG). */
+export function cliContext(command: Command): CliContext {
+  const { config: file } = command.optsWithGlobals<{ config?: string }>();
+  const config = loadConfig({ env: process.env, ...(file === undefined ? {} : { file }) });
+  return { config, logger: createLogger(config.logLevel) };
+}
+
+/**
+ * Wraps a command action: an IntelrouteError is printed as one clear message on stderr with a
+ * non-zero exit code, anything else with its stack (it is a bug).
+ */
+export function action<A extends unknown[]>(
+  run: (...args: A) => Promise<void>,
+): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await run(...args);
+    } catch (error) {
+      process.exitCode = 1;
+      if (isIntelrouteError(error)) {
+        process.stderr.write(`intelroute: ${error.message} [${error.code}]\n`);
+      } else {
+        process.stderr.write(`intelroute: unexpected error: ${describe(error)}\n`);
+      }
+    }
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerKafkaCommands } from './commands/kafka-command';
+import { registerStartCommand } from './commands/start-command';
+import { registerTopicsCommands } from './commands/topics-command';
+
+/** The `intelroute` command. Each concern registers its own subcommands. */
+export function buildProgram(): Command {
+  const program = new Command('intelroute')
+    .description('drug-intelligence message routing: gRPC in, Kafka out, audited')
+    .option('-c, --config <file>', 'YAML or JSON config file (default: $INTELROUTE_CONFIG)')
+    .showHelpAfterError();
+  registerStartCommand(program);
+  registerKafkaCommands(program);
+  registerTopicsCommands(program);
+  return program;
+}
+
+if (require.main === module) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((error: unknown) => {
+      process.exitCode = 1;
+      process.stderr.write(
+        `intelroute: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+    });
+}

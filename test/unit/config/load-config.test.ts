@@ -1,0 +1,86 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../../src/config';
+import { IntelrouteError } from '../../../src/errors';
+
+function configFile(text: string): string {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'intelroute-config-')), 'c.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+function problemsOf(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(IntelrouteError);
+    expect((error as IntelrouteError).code).toBe('CONFIG_INVALID');
+    return (error as IntelrouteError).details.problems as string[];
+  }
+  throw new Error('expected loadConfig to throw');
+}
+
+describe('loadConfig', () => {
+  it('fills every default when nothing is given', () => {
+    const config = loadConfig({ env: {} });
+    expect(config.kafka.brokers).toBeNull();
+    expect(config.localKafka).toMatchObject({ version: '3.9.1', nodes: 1 });
+    expect(config.topics).toMatchObject({
+      prefix: '',
+      partitions: 3,
+      replicationFactor: null,
+      auditRetentionMs: -1,
+    });
+    expect(Object.isFrozen(config.topics)).toBe(true);
+  });
+
+  it('lets environment variables override the file', () => {
+    const file = configFile('kafka:\n  brokers: ["a:1"]\ntopics:\n  partitions: 6\n');
+    const config = loadConfig({
+      env: {
+        INTELROUTE_CONFIG: file,
+        KAFKA_BROKERS: 'b:2, c:3',
+        INTELROUTE_MEMBER_COUNTRIES: 'FR,DE',
+      },
+    });
+    expect(config.kafka.brokers).toEqual(['b:2', 'c:3']);
+    expect(config.topics.partitions).toBe(6);
+    expect(config.topics.memberCountries).toEqual(['FR', 'DE']);
+  });
+
+  it('lists every problem at once, naming where each value came from', () => {
+    const file = configFile('topics:\n  partitions: 0\n  colour: blue\n');
+    const problems = problemsOf(() =>
+      loadConfig({
+        file,
+        env: {
+          KAFKA_BROKERS: 'no-port',
+          INTELROUTE_KAFKA_NODES: 'three',
+          INTELROUTE_LOG_LEVEL: 'loud',
+        },
+      }),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'INTELROUTE_KAFKA_NODES: must be an integer, got "three"',
+        expect.stringMatching(/^\/kafka\/brokers\/0 \(from KAFKA_BROKERS\): must match pattern/),
+        expect.stringMatching(/^\/logLevel \(from INTELROUTE_LOG_LEVEL\): must be equal to one of/),
+        expect.stringMatching(new RegExp(`^/topics/partitions \\(from ${file}\\): must be >= 1`)),
+        expect.stringMatching(
+          /^\/topics \(from .*\): must NOT have additional properties "colour"/,
+        ),
+      ]),
+    );
+    expect(problems).toHaveLength(5);
+  });
+
+  it('refuses a file that is not a mapping, and one that cannot be read', () => {
+    expect(() => loadConfig({ env: {}, file: configFile('- a\n- b\n') })).toThrow(
+      /must hold an object/,
+    );
+    expect(() => loadConfig({ env: {}, file: '/nonexistent/intelroute.yaml' })).toThrow(
+      /cannot read config file/,
+    );
+  });
+});
