@@ -12,10 +12,16 @@ export const ERROR_CODES = {
   KAFKA_JARS_FETCH_FAILED: { grpc: 'INTERNAL', retriable: false },
   KAFKA_START_FAILED: { grpc: 'INTERNAL', retriable: false },
   TOPIC_PLAN_CONFLICT: { grpc: 'INTERNAL', retriable: false },
+  // A payload schema file breaks the schema rules or does not compile (start-up only).
+  SCHEMA_INVALID: { grpc: 'INTERNAL', retriable: false },
 
   // Broker trouble seen while serving a request
   KAFKA_UNAVAILABLE: { grpc: 'UNAVAILABLE', retriable: true },
   KAFKA_TIMEOUT: { grpc: 'DEADLINE_EXCEEDED', retriable: true },
+  // A record names a topic the cluster does not have: topics were not provisioned.
+  KAFKA_TOPIC_MISSING: { grpc: 'INTERNAL', retriable: false },
+  // The component is stopping and takes no new work; retry elsewhere or later.
+  SHUTTING_DOWN: { grpc: 'UNAVAILABLE', retriable: true },
 
   INTERNAL: { grpc: 'INTERNAL', retriable: false },
 

@@ -502,8 +502,8 @@ export interface Handling {
    */
   restrictions: Restriction[];
   /**
-   * Human-readable statement of the H3 restrictions, 1–1000 characters. Required for H3,
-   * must be empty otherwise.
+   * Human-readable statement of the H3 restrictions, 1–1000 characters. Only with H3, where at
+   * least one of `restrictions` and `restriction_text` is required; empty otherwise.
    */
   restrictionText: string;
   /**

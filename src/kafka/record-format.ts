@@ -1,0 +1,95 @@
+import { Envelope, OriginKind, type Origin } from '../generated/intelroute/v1/envelope';
+
+/** Header names of a message record (proto/README.md documents them for other languages). */
+export const HEADERS = {
+  messageId: 'message-id',
+  messageType: 'message-type',
+  schemaVersion: 'schema-version',
+  origin: 'origin',
+  sender: 'sender',
+  contentType: 'content-type',
+  traceparent: 'traceparent',
+  tracestate: 'tracestate',
+} as const;
+
+/** A record as intelroute writes it; values and header values are bytes or UTF-8 text. */
+export interface OutboundRecord {
+  readonly topic: string;
+  readonly key: Buffer;
+  readonly value: Buffer;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** W3C trace context to carry in the headers (absent when no trace is recorded). */
+export interface TraceCarrier {
+  readonly traceparent?: string;
+  readonly tracestate?: string;
+}
+
+/**
+ * The record of one message for one topic: value = the Envelope in protobuf binary (with the
+ * gateway's receipt), key = case reference, else message id (so one case keeps its order), and
+ * the headers readers route and trace by without decoding the value.
+ */
+export function encodeMessageRecord(
+  topic: string,
+  envelope: Envelope,
+  trace: TraceCarrier = {},
+): OutboundRecord {
+  const headers: Record<string, string> = {
+    [HEADERS.messageId]: envelope.messageId,
+    [HEADERS.messageType]: envelope.messageType,
+    [HEADERS.schemaVersion]: String(envelope.schemaVersion),
+    [HEADERS.origin]: formatOrigin(envelope.origin),
+    [HEADERS.contentType]: 'application/x-protobuf; messageType=intelroute.v1.Envelope',
+  };
+  if (envelope.receipt?.sender) headers[HEADERS.sender] = envelope.receipt.sender;
+  if (trace.traceparent) headers[HEADERS.traceparent] = trace.traceparent;
+  if (trace.tracestate) headers[HEADERS.tracestate] = trace.tracestate;
+  return {
+    topic,
+    key: Buffer.from(recordKey(envelope), 'utf8'),
+    value: Buffer.from(Envelope.encode(envelope).finish()),
+    headers,
+  };
+}
+
+/** The partitioning key: the case reference when set, else the message id. */
+export function recordKey(envelope: Pick<Envelope, 'caseReference' | 'messageId'>): string {
+  return envelope.caseReference !== '' ? envelope.caseReference : envelope.messageId;
+}
+
+/** Decodes a message record's value. @throws Error when the bytes are not an Envelope. */
+export function decodeMessageValue(value: Uint8Array): Envelope {
+  return Envelope.decode(value);
+}
+
+/** Reads header values as text whatever form kafkajs hands them in. */
+export function headerText(
+  headers: Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>> | undefined,
+  name: string,
+): string | undefined {
+  const raw = headers?.[name];
+  const first = Array.isArray(raw) ? raw[0] : raw;
+  return first === undefined ? undefined : first.toString();
+}
+
+/** "ncb:FR", "agency:FR:fr-customs", "secretariat", "secretariat:ops-centre", "wg:DE", "system". */
+export function formatOrigin(origin: Origin | undefined): string {
+  if (origin === undefined) return 'unknown';
+  const agency = origin.agencyId === '' ? '' : `:${origin.agencyId}`;
+  switch (origin.kind) {
+    case OriginKind.ORIGIN_KIND_NCB:
+      return `ncb:${origin.country}`;
+    case OriginKind.ORIGIN_KIND_AGENCY:
+      return `agency:${origin.country}${agency}`;
+    case OriginKind.ORIGIN_KIND_SECRETARIAT:
+      return `secretariat${agency}`;
+    case OriginKind.ORIGIN_KIND_WORKING_GROUP_MEMBER:
+      return `wg:${origin.country}`;
+    case OriginKind.ORIGIN_KIND_SYSTEM:
+      return `system${agency}`;
+    default:
+      return 'unknown';
+  }
+}
