@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerAuditCommands } from './commands/audit-command';
+import { registerCertsCommands } from './commands/certs-command';
 import { registerKafkaCommands } from './commands/kafka-command';
+import { registerSendCommands } from './commands/send-command';
 import { registerStartCommand } from './commands/start-command';
 import { registerTopicsCommands } from './commands/topics-command';
 
@@ -13,6 +16,9 @@ export function buildProgram(): Command {
   registerStartCommand(program);
   registerKafkaCommands(program);
   registerTopicsCommands(program);
+  registerCertsCommands(program);
+  registerSendCommands(program);
+  registerAuditCommands(program);
   return program;
 }
 

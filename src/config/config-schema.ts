@@ -58,6 +58,7 @@ export const CONFIG_SCHEMA = {
         messageRetentionMs: { type: 'integer', minimum: 60000, default: 2592000000 },
         deadLetterRetentionMs: { type: 'integer', minimum: 60000, default: 7776000000 },
         auditRetentionMs: { type: 'integer', minimum: -1, default: -1 },
+        idempotencyRetentionMs: { type: 'integer', minimum: 60000, default: 604800000 },
         maxMessageBytes: { type: 'integer', minimum: 1024, maximum: 104857600, default: 2097152 },
       },
     },

@@ -48,6 +48,8 @@ export interface TopicsConfig {
   readonly deadLetterRetentionMs: number;
   /** -1 keeps the audit trail forever. */
   readonly auditRetentionMs: number;
+  /** How long accepted message ids are remembered in Kafka; at least the gateway's window. */
+  readonly idempotencyRetentionMs: number;
   /** Largest record a topic accepts: room for a 1 MiB payload plus its envelope. */
   readonly maxMessageBytes: number;
 }

@@ -8,6 +8,8 @@ export const TOPICS = {
   broadcast: 'intel.v1.broadcast',
   deadLetter: 'intel.v1.deadletter',
   audit: 'intel.v1.audit',
+  auditHeads: 'intel.v1.audit.heads',
+  idempotency: 'intel.v1.idempotency',
   contactPointDirectory: 'intel.v1.directory.contact-points',
 } as const;
 

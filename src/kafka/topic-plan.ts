@@ -63,6 +63,14 @@ export function planTopics(input: TopicPlanInput): TopicSpec[] {
       'cleanup.policy': 'delete',
       'retention.ms': String(topics.auditRetentionMs),
     }),
+    // Keyed by chain: each audit chain's latest head, to detect a cut-off tail.
+    spec(TOPICS.auditHeads, { ...common, 'cleanup.policy': 'compact' }),
+    // Keyed by origin|message id: the gateway's memory of accepted ids for its window.
+    spec(TOPICS.idempotency, {
+      ...common,
+      'cleanup.policy': 'compact,delete',
+      'retention.ms': String(topics.idempotencyRetentionMs),
+    }),
     // Keyed by country: compaction keeps each country's latest contact point forever.
     spec(TOPICS.contactPointDirectory, { ...common, 'cleanup.policy': 'compact' }),
   ];

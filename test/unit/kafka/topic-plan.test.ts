@@ -23,6 +23,8 @@ describe('planTopics', () => {
       'intel.v1.broadcast',
       'intel.v1.deadletter',
       'intel.v1.audit',
+      'intel.v1.audit.heads',
+      'intel.v1.idempotency',
       'intel.v1.directory.contact-points',
     ]);
   });
