@@ -1,5 +1,5 @@
 import type { Role } from '../identity/identity';
-import type { MessageType } from '../routing/message-types';
+import type { MessageType } from '../contract/message-types';
 import { STREAMS_OF_ROLE, type StreamName } from './authorization-types';
 import type { AgencyGrant, GrantTable } from './grant-types';
 import type { PublishPolicy } from './load-policy';

@@ -1,5 +1,5 @@
 import type { Role } from '../identity/identity';
-import type { ReasonName } from '../routing/reason-name';
+import type { ReasonName } from '../contract/reason-name';
 
 /** The streams a reader may open (gateway.proto StreamKind, kebab-case). */
 export const STREAM_NAMES = ['country-inbox', 'secretariat', 'working-group'] as const;

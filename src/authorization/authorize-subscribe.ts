@@ -1,5 +1,5 @@
 import type { Identity } from '../identity/identity';
-import type { MessageType } from '../routing/message-types';
+import type { MessageType } from '../contract/message-types';
 import {
   refusal,
   STREAMS_OF_ROLE,

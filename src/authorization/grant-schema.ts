@@ -1,4 +1,4 @@
-import { MESSAGE_TYPES } from '../routing/message-types';
+import { MESSAGE_TYPES } from '../contract/message-types';
 
 /** `urn:intelroute:agency:<CC>:<agency-id>` (gateway.proto's certificate URN form). */
 export const AGENCY_URN_PATTERN = '^urn:intelroute:agency:([A-Z]{2}):([a-z0-9-]{1,64})$';

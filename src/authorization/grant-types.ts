@@ -1,4 +1,4 @@
-import type { MessageType } from '../routing/message-types';
+import type { MessageType } from '../contract/message-types';
 
 /**
  * What the NCB of `country` lets one of its national agencies do. An agency with no grant (or

@@ -1,6 +1,6 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import type { MessageType } from '../routing/message-types';
+import type { MessageType } from '../contract/message-types';
 import { asRecord, deepFreeze, parseValidatedDocument } from '../routing/validated-document';
 import { AGENCY_URN_PATTERN, GRANTS_SCHEMA } from './grant-schema';
 import type { AgencyGrant, GrantTable, NcbGrants } from './grant-types';

@@ -1,6 +1,6 @@
 import Ajv from 'ajv';
 import type { Role } from '../identity/identity';
-import type { MessageType } from '../routing/message-types';
+import type { MessageType } from '../contract/message-types';
 import { parseValidatedDocument } from '../routing/validated-document';
 import { POLICY_SCHEMA } from './policy-schema';
 

@@ -1,5 +1,5 @@
 import { ROLES } from '../identity/identity';
-import { MESSAGE_TYPES } from '../routing/message-types';
+import { MESSAGE_TYPES } from '../contract/message-types';
 
 const TYPE_LIST = {
   type: 'array',

@@ -5,7 +5,7 @@
 export interface EnvOverride {
   readonly variable: string;
   readonly path: readonly string[];
-  readonly kind: 'string' | 'integer' | 'list';
+  readonly kind: 'string' | 'integer' | 'list' | 'boolean';
 }
 
 export const ENV_OVERRIDES: readonly EnvOverride[] = [
@@ -29,6 +29,13 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
     path: ['topics', 'minInsyncReplicas'],
     kind: 'integer',
   },
+  { variable: 'INTELROUTE_GATEWAY_HOST', path: ['gateway', 'host'], kind: 'string' },
+  { variable: 'INTELROUTE_GATEWAY_PORT', path: ['gateway', 'port'], kind: 'integer' },
+  { variable: 'INTELROUTE_GATEWAY_INSTANCE_ID', path: ['gateway', 'instanceId'], kind: 'string' },
+  { variable: 'INTELROUTE_CERTS_DIR', path: ['gateway', 'tls', 'certsDir'], kind: 'string' },
+  { variable: 'INTELROUTE_GRANTS_FILE', path: ['gateway', 'grantsFile'], kind: 'string' },
+  { variable: 'INTELROUTE_RULES_FILE', path: ['gateway', 'rulesFile'], kind: 'string' },
+  { variable: 'INTELROUTE_INSECURE_DEV', path: ['gateway', 'insecureDev'], kind: 'boolean' },
 ];
 
 export type ParsedEnvValue = { ok: true; value: unknown } | { ok: false; problem: string };
@@ -46,6 +53,12 @@ export function parseEnvValue(override: EnvOverride, text: string): ParsedEnvVal
           .map((item) => item.trim())
           .filter((item) => item.length > 0),
       };
+    case 'boolean':
+      return /^(true|1|yes)$/i.test(text.trim())
+        ? { ok: true, value: true }
+        : /^(false|0|no)$/i.test(text.trim())
+          ? { ok: true, value: false }
+          : { ok: false, problem: `must be true or false, got "${text}"` };
     case 'integer':
       return /^-?[0-9]+$/.test(text.trim())
         ? { ok: true, value: Number.parseInt(text, 10) }

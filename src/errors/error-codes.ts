@@ -45,6 +45,33 @@ export const ERROR_CODES = {
   POLICY_INVALID: { grpc: 'INTERNAL', retriable: false },
   GRANTS_INVALID: { grpc: 'INTERNAL', retriable: false },
   // --- end routing rules and authorisation data ---
+
+  // --- Client SDK and `intelroute send` (src/client, src/cli/commands/send-command.ts) ---
+  // Raised on the sender's side only; `grpc` is the closest status, for completeness.
+  // The gateway refused the message for good: fix it before sending it again (the error's
+  // `refusal` says which field and rule).
+  PUBLISH_REFUSED: { grpc: 'FAILED_PRECONDITION', retriable: false },
+  // The message was not acknowledged for a transient reason (gateway or Kafka unavailable,
+  // deadline, rate limit) after the client's own retries: resend it later with the same id.
+  PUBLISH_NOT_ACKNOWLEDGED: { grpc: 'UNAVAILABLE', retriable: true },
+  // Bad client options: address, TLS material (missing or unreadable files), limits.
+  CLIENT_OPTIONS_INVALID: { grpc: 'INVALID_ARGUMENT', retriable: false },
+  // The client or publish stream was closed before the message got a result, or a send came
+  // after end(): whether the gateway accepted the message is unknown (resend with the same id).
+  CLIENT_CLOSED: { grpc: 'UNAVAILABLE', retriable: false },
+  // An envelope given to the client or to `intelroute send` cannot be sent as it is: unreadable
+  // file, not JSON, not the proto3 JSON mapping of an Envelope, a value protobuf cannot encode
+  // (an invalid date, a negative uint32), or on a stream no message_id or one already in flight.
+  ENVELOPE_INPUT_INVALID: { grpc: 'INVALID_ARGUMENT', retriable: false },
+  // --- end client SDK ---
+
+  // --- Audit trail (src/audit, `intelroute audit`) ---
+  // An audit record or chain head cannot be built (bad fields: no time, empty chain id, unknown
+  // event) or a value read from the audit topics is not one (not UTF-8 JSON in the format).
+  AUDIT_RECORD_INVALID: { grpc: 'INTERNAL', retriable: false },
+  // `intelroute audit trace`: no audit record mentions the message id.
+  AUDIT_MESSAGE_NOT_FOUND: { grpc: 'NOT_FOUND', retriable: false },
+  // --- end audit trail ---
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /** The gRPC status names intelroute answers with (mapped to numbers in the gateway). */

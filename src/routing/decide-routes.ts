@@ -8,7 +8,7 @@ import type {
   RoutingInput,
 } from './decision-types';
 import { checkEnvelope } from './envelope-checks';
-import type { ReasonName } from './reason-name';
+import type { ReasonName } from '../contract/reason-name';
 import { applyInstructions } from './route-filter';
 import { topicOf, type Candidate } from './route-targets';
 import { findRule } from './rule-matcher';

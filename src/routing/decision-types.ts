@@ -1,6 +1,6 @@
 import type { Envelope } from '../generated/intelroute/v1/envelope';
 import type { Identity } from '../identity/identity';
-import type { ReasonName } from './reason-name';
+import type { ReasonName } from '../contract/reason-name';
 import type { RuleSet } from './rule-types';
 
 /** Everything the router needs; all values, no I/O. */

@@ -9,8 +9,8 @@ export type {
   RoutingInput,
 } from './decision-types';
 export { loadRuleSet } from './load-rule-set';
-export { MESSAGE_TYPES, isMessageType, type MessageType } from './message-types';
-export { reasonCodeOf, type ReasonName } from './reason-name';
+export { MESSAGE_TYPES, isMessageType, type MessageType } from '../contract/message-types';
+export { reasonCodeOf, type ReasonName } from '../contract/reason-name';
 export { RULE_SET_SCHEMA } from './rule-set-schema';
 export { findRule } from './rule-matcher';
 export {

@@ -1,5 +1,5 @@
 import type { HandlingFlags, RouteNotTaken } from './decision-types';
-import type { ReasonName } from './reason-name';
+import type { ReasonName } from '../contract/reason-name';
 import { describeTarget, topicOf, type Candidate } from './route-targets';
 
 /** The candidates kept and those ruled out, in proposal order. */

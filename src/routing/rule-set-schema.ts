@@ -1,4 +1,4 @@
-import { MESSAGE_TYPES } from './message-types';
+import { MESSAGE_TYPES } from '../contract/message-types';
 import { ORIGIN_KIND_NAMES, RULE_ACTIONS, RULE_REFUSAL_REASONS } from './rule-types';
 
 /** RFC 6901 JSON pointer: empty (the whole payload) or `/`-separated tokens, `~` escaped. */

@@ -1,4 +1,4 @@
-import type { MessageType } from './message-types';
+import type { MessageType } from '../contract/message-types';
 
 /** What a matching rule adds to a message's candidate routes (see routing.yaml's header). */
 export const RULE_ACTIONS = [

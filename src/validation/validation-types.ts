@@ -1,9 +1,6 @@
-import type { ReasonCode } from '../generated/intelroute/v1/gateway';
+import type { ReasonName } from '../contract/reason-name';
 
-type StripReasonPrefix<K> = K extends `REASON_CODE_${infer Name}` ? Name : never;
-
-/** Every ReasonCode name without its "REASON_CODE_" prefix, as carried in ErrorInfo.reason. */
-export type ReasonName = Exclude<StripReasonPrefix<keyof typeof ReasonCode>, 'UNSPECIFIED'>;
+export type { ReasonName };
 
 /**
  * The reasons the validator can produce, in the proto catalogue's order. The `satisfies` clause

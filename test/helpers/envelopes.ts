@@ -20,19 +20,9 @@ import seizureReport from '../fixtures/messages/seizure-report/valid/01-express-
 import trainingEvent from '../fixtures/messages/training-event/valid/01-online-webinar.json';
 import workingGroupContribution from '../fixtures/messages/working-group-contribution/valid/01-mail-centre-statistics.json';
 
-/** The eight v1 message types. */
-export const MESSAGE_TYPES = [
-  'online-vendor-report',
-  'seizure-report',
-  'information-request',
-  'information-response',
-  'contact-point-update',
-  'training-event',
-  'working-group-contribution',
-  'link-alert',
-] as const;
+import { MESSAGE_TYPES, type MessageType } from '../../src/contract/message-types';
 
-export type MessageType = (typeof MESSAGE_TYPES)[number];
+export { MESSAGE_TYPES, type MessageType };
 
 /** The clock reading tests pass as `now`; fixture envelopes are created one minute earlier. */
 export const FIXTURE_NOW = new Date('2025-03-14T09:30:00.000Z');
