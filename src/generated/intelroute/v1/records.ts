@@ -7,7 +7,100 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../google/protobuf/timestamp";
-import { PublishAck, RecordLocation } from "./gateway";
+import { PublishAck, RecordLocation, RouteNotTaken } from "./gateway";
+
+export enum AuditEvent {
+  AUDIT_EVENT_UNSPECIFIED = 0,
+  /** AUDIT_EVENT_RECEIVED - The gateway accepted the message for processing. */
+  AUDIT_EVENT_RECEIVED = 1,
+  /** AUDIT_EVENT_REFUSED - The gateway refused it (reason, fields). */
+  AUDIT_EVENT_REFUSED = 2,
+  /** AUDIT_EVENT_ROUTED - The message was written to its topics (locations, routes not taken, rule). */
+  AUDIT_EVENT_ROUTED = 3,
+  /** AUDIT_EVENT_DELIVERED - A reader handled the message (or a subscriber received it). */
+  AUDIT_EVENT_DELIVERED = 4,
+  /** AUDIT_EVENT_ACKED - A gRPC subscriber acknowledged the delivery. */
+  AUDIT_EVENT_ACKED = 5,
+  /** AUDIT_EVENT_DEAD_LETTERED - A reader gave up after its retries and parked the message in the dead-letter topic. */
+  AUDIT_EVENT_DEAD_LETTERED = 6,
+  /** AUDIT_EVENT_SUBSCRIBE_REFUSED - A read-side access attempt was refused. */
+  AUDIT_EVENT_SUBSCRIBE_REFUSED = 7,
+  /** AUDIT_EVENT_GRANTS_CHANGED - An NCB's delegated-access grants changed. */
+  AUDIT_EVENT_GRANTS_CHANGED = 8,
+  /** AUDIT_EVENT_RULES_RELOADED - The routing rules were reloaded (or a reload was rejected). */
+  AUDIT_EVENT_RULES_RELOADED = 9,
+  /** AUDIT_EVENT_DUPLICATE - A retried message id was answered with the first result. */
+  AUDIT_EVENT_DUPLICATE = 10,
+}
+
+export function auditEventFromJSON(object: any): AuditEvent {
+  switch (object) {
+    case 0:
+    case "AUDIT_EVENT_UNSPECIFIED":
+      return AuditEvent.AUDIT_EVENT_UNSPECIFIED;
+    case 1:
+    case "AUDIT_EVENT_RECEIVED":
+      return AuditEvent.AUDIT_EVENT_RECEIVED;
+    case 2:
+    case "AUDIT_EVENT_REFUSED":
+      return AuditEvent.AUDIT_EVENT_REFUSED;
+    case 3:
+    case "AUDIT_EVENT_ROUTED":
+      return AuditEvent.AUDIT_EVENT_ROUTED;
+    case 4:
+    case "AUDIT_EVENT_DELIVERED":
+      return AuditEvent.AUDIT_EVENT_DELIVERED;
+    case 5:
+    case "AUDIT_EVENT_ACKED":
+      return AuditEvent.AUDIT_EVENT_ACKED;
+    case 6:
+    case "AUDIT_EVENT_DEAD_LETTERED":
+      return AuditEvent.AUDIT_EVENT_DEAD_LETTERED;
+    case 7:
+    case "AUDIT_EVENT_SUBSCRIBE_REFUSED":
+      return AuditEvent.AUDIT_EVENT_SUBSCRIBE_REFUSED;
+    case 8:
+    case "AUDIT_EVENT_GRANTS_CHANGED":
+      return AuditEvent.AUDIT_EVENT_GRANTS_CHANGED;
+    case 9:
+    case "AUDIT_EVENT_RULES_RELOADED":
+      return AuditEvent.AUDIT_EVENT_RULES_RELOADED;
+    case 10:
+    case "AUDIT_EVENT_DUPLICATE":
+      return AuditEvent.AUDIT_EVENT_DUPLICATE;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum AuditEvent");
+  }
+}
+
+export function auditEventToJSON(object: AuditEvent): string {
+  switch (object) {
+    case AuditEvent.AUDIT_EVENT_UNSPECIFIED:
+      return "AUDIT_EVENT_UNSPECIFIED";
+    case AuditEvent.AUDIT_EVENT_RECEIVED:
+      return "AUDIT_EVENT_RECEIVED";
+    case AuditEvent.AUDIT_EVENT_REFUSED:
+      return "AUDIT_EVENT_REFUSED";
+    case AuditEvent.AUDIT_EVENT_ROUTED:
+      return "AUDIT_EVENT_ROUTED";
+    case AuditEvent.AUDIT_EVENT_DELIVERED:
+      return "AUDIT_EVENT_DELIVERED";
+    case AuditEvent.AUDIT_EVENT_ACKED:
+      return "AUDIT_EVENT_ACKED";
+    case AuditEvent.AUDIT_EVENT_DEAD_LETTERED:
+      return "AUDIT_EVENT_DEAD_LETTERED";
+    case AuditEvent.AUDIT_EVENT_SUBSCRIBE_REFUSED:
+      return "AUDIT_EVENT_SUBSCRIBE_REFUSED";
+    case AuditEvent.AUDIT_EVENT_GRANTS_CHANGED:
+      return "AUDIT_EVENT_GRANTS_CHANGED";
+    case AuditEvent.AUDIT_EVENT_RULES_RELOADED:
+      return "AUDIT_EVENT_RULES_RELOADED";
+    case AuditEvent.AUDIT_EVENT_DUPLICATE:
+      return "AUDIT_EVENT_DUPLICATE";
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum AuditEvent");
+  }
+}
 
 /**
  * A message the gateway refused (topic intel.v1.deadletter, key = message_id), or a delivery a
@@ -52,6 +145,56 @@ export interface IdempotencyRecord {
   origin: string;
   payloadSha256: string;
   ack: PublishAck | undefined;
+}
+
+/**
+ * One entry of the tamper-evident audit trail (topic intel.v1.audit, key = chain_id, so a chain's
+ * records share a partition and keep their order). Every writer instance (gateway, reader) keeps
+ * its own hash chain: `previous_hash` is the SHA-256 of the exact value bytes of the chain's
+ * previous record, so removing, altering or reordering any record breaks the chain at that point.
+ * The latest head of every chain is also kept in intel.v1.audit.heads (compacted, key = chain_id)
+ * in the same transaction, so a cut-off tail is detected too. Never holds payload content.
+ */
+export interface AuditRecord {
+  /** The writer's chain: its instance id (e.g. "gateway-1", "reader-country-FR-host-2"). */
+  chainId: string;
+  /** Position in the chain: 0, 1, 2, ... without gaps. */
+  sequence: string;
+  /** Lowercase hex SHA-256 of the previous record's value bytes; 64 zeros for sequence 0. */
+  previousHash: string;
+  event: AuditEvent;
+  at: Date | undefined;
+  messageId: string;
+  messageType: string;
+  /** The declared origin ("ncb:FR", ...). */
+  origin: string;
+  /**
+   * Who acted: the authenticated sender for RECEIVED/REFUSED/ROUTED, the reader for deliveries,
+   * the operator or NCB for configuration changes.
+   */
+  identity: string;
+  traceId: string;
+  payloadSha256: string;
+  payloadSize: string;
+  /** ROUTED: where each copy was written. DELIVERED/ACKED: where it was read from. */
+  locations: RecordLocation[];
+  /** ROUTED: candidate routes not taken, with the reason. */
+  routesNotTaken: RouteNotTaken[];
+  /** REFUSED, DEAD_LETTERED, SUBSCRIBE_REFUSED: a ReasonCode name. */
+  reason: string;
+  description: string;
+  fields: string[];
+  /** ROUTED: the routing rule that decided. */
+  ruleId: string;
+  /** Reader events: the consumer group or subscriber. */
+  reader: string;
+  /** Configuration events: what changed (e.g. "agency:FR:fr-customs" -> "added"). */
+  changes: { [key: string]: string };
+}
+
+export interface AuditRecord_ChangesEntry {
+  key: string;
+  value: string;
 }
 
 function createBaseDeadLetterRecord(): DeadLetterRecord {
@@ -505,6 +648,555 @@ export const IdempotencyRecord: MessageFns<IdempotencyRecord> = {
   },
 };
 
+function createBaseAuditRecord(): AuditRecord {
+  return {
+    chainId: "",
+    sequence: "0",
+    previousHash: "",
+    event: 0,
+    at: undefined,
+    messageId: "",
+    messageType: "",
+    origin: "",
+    identity: "",
+    traceId: "",
+    payloadSha256: "",
+    payloadSize: "0",
+    locations: [],
+    routesNotTaken: [],
+    reason: "",
+    description: "",
+    fields: [],
+    ruleId: "",
+    reader: "",
+    changes: {},
+  };
+}
+
+export const AuditRecord: MessageFns<AuditRecord> = {
+  encode(message: AuditRecord, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.chainId !== "") {
+      writer.uint32(10).string(message.chainId);
+    }
+    if (message.sequence !== "0") {
+      writer.uint32(16).uint64(message.sequence);
+    }
+    if (message.previousHash !== "") {
+      writer.uint32(26).string(message.previousHash);
+    }
+    if (message.event !== 0) {
+      writer.uint32(32).int32(message.event);
+    }
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(42).fork()).join();
+    }
+    if (message.messageId !== "") {
+      writer.uint32(50).string(message.messageId);
+    }
+    if (message.messageType !== "") {
+      writer.uint32(58).string(message.messageType);
+    }
+    if (message.origin !== "") {
+      writer.uint32(66).string(message.origin);
+    }
+    if (message.identity !== "") {
+      writer.uint32(74).string(message.identity);
+    }
+    if (message.traceId !== "") {
+      writer.uint32(82).string(message.traceId);
+    }
+    if (message.payloadSha256 !== "") {
+      writer.uint32(90).string(message.payloadSha256);
+    }
+    if (message.payloadSize !== "0") {
+      writer.uint32(96).uint64(message.payloadSize);
+    }
+    for (const v of message.locations) {
+      RecordLocation.encode(v!, writer.uint32(106).fork()).join();
+    }
+    for (const v of message.routesNotTaken) {
+      RouteNotTaken.encode(v!, writer.uint32(114).fork()).join();
+    }
+    if (message.reason !== "") {
+      writer.uint32(122).string(message.reason);
+    }
+    if (message.description !== "") {
+      writer.uint32(130).string(message.description);
+    }
+    for (const v of message.fields) {
+      writer.uint32(138).string(v!);
+    }
+    if (message.ruleId !== "") {
+      writer.uint32(146).string(message.ruleId);
+    }
+    if (message.reader !== "") {
+      writer.uint32(154).string(message.reader);
+    }
+    globalThis.Object.entries(message.changes).forEach(([key, value]: [string, string]) => {
+      AuditRecord_ChangesEntry.encode({ key: key as any, value }, writer.uint32(162).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuditRecord {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuditRecord();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.chainId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.sequence = reader.uint64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.previousHash = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.event = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.messageType = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.origin = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.identity = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.traceId = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.payloadSha256 = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.payloadSize = reader.uint64().toString();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.locations.push(RecordLocation.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.routesNotTaken.push(RouteNotTaken.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.fields.push(reader.string());
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.ruleId = reader.string();
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.reader = reader.string();
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            const entry20 = AuditRecord_ChangesEntry.decode(reader, reader.uint32());
+            if (entry20.value !== undefined) {
+              message.changes[entry20.key] = entry20.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuditRecord {
+    return {
+      chainId: isSet(object.chainId)
+        ? globalThis.String(object.chainId)
+        : isSet(object.chain_id)
+        ? globalThis.String(object.chain_id)
+        : "",
+      sequence: isSet(object.sequence) ? globalThis.String(object.sequence) : "0",
+      previousHash: isSet(object.previousHash)
+        ? globalThis.String(object.previousHash)
+        : isSet(object.previous_hash)
+        ? globalThis.String(object.previous_hash)
+        : "",
+      event: isSet(object.event) ? auditEventFromJSON(object.event) : 0,
+      at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+      messageId: isSet(object.messageId)
+        ? globalThis.String(object.messageId)
+        : isSet(object.message_id)
+        ? globalThis.String(object.message_id)
+        : "",
+      messageType: isSet(object.messageType)
+        ? globalThis.String(object.messageType)
+        : isSet(object.message_type)
+        ? globalThis.String(object.message_type)
+        : "",
+      origin: isSet(object.origin) ? globalThis.String(object.origin) : "",
+      identity: isSet(object.identity) ? globalThis.String(object.identity) : "",
+      traceId: isSet(object.traceId)
+        ? globalThis.String(object.traceId)
+        : isSet(object.trace_id)
+        ? globalThis.String(object.trace_id)
+        : "",
+      payloadSha256: isSet(object.payloadSha256)
+        ? globalThis.String(object.payloadSha256)
+        : isSet(object.payload_sha256)
+        ? globalThis.String(object.payload_sha256)
+        : "",
+      payloadSize: isSet(object.payloadSize)
+        ? globalThis.String(object.payloadSize)
+        : isSet(object.payload_size)
+        ? globalThis.String(object.payload_size)
+        : "0",
+      locations: globalThis.Array.isArray(object?.locations)
+        ? object.locations.map((e: any) => RecordLocation.fromJSON(e))
+        : [],
+      routesNotTaken: globalThis.Array.isArray(object?.routesNotTaken)
+        ? object.routesNotTaken.map((e: any) => RouteNotTaken.fromJSON(e))
+        : globalThis.Array.isArray(object?.routes_not_taken)
+        ? object.routes_not_taken.map((e: any) => RouteNotTaken.fromJSON(e))
+        : [],
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      fields: globalThis.Array.isArray(object?.fields)
+        ? object.fields.map((e: any) => globalThis.String(e))
+        : [],
+      ruleId: isSet(object.ruleId)
+        ? globalThis.String(object.ruleId)
+        : isSet(object.rule_id)
+        ? globalThis.String(object.rule_id)
+        : "",
+      reader: isSet(object.reader) ? globalThis.String(object.reader) : "",
+      changes: isObject(object.changes)
+        ? (globalThis.Object.entries(object.changes) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: AuditRecord): unknown {
+    const obj: any = {};
+    if (message.chainId !== "") {
+      obj.chainId = message.chainId;
+    }
+    if (message.sequence !== "0") {
+      obj.sequence = message.sequence;
+    }
+    if (message.previousHash !== "") {
+      obj.previousHash = message.previousHash;
+    }
+    if (message.event !== 0) {
+      obj.event = auditEventToJSON(message.event);
+    }
+    if (message.at !== undefined) {
+      obj.at = message.at.toISOString();
+    }
+    if (message.messageId !== "") {
+      obj.messageId = message.messageId;
+    }
+    if (message.messageType !== "") {
+      obj.messageType = message.messageType;
+    }
+    if (message.origin !== "") {
+      obj.origin = message.origin;
+    }
+    if (message.identity !== "") {
+      obj.identity = message.identity;
+    }
+    if (message.traceId !== "") {
+      obj.traceId = message.traceId;
+    }
+    if (message.payloadSha256 !== "") {
+      obj.payloadSha256 = message.payloadSha256;
+    }
+    if (message.payloadSize !== "0") {
+      obj.payloadSize = message.payloadSize;
+    }
+    if (message.locations?.length) {
+      obj.locations = message.locations.map((e) => RecordLocation.toJSON(e));
+    }
+    if (message.routesNotTaken?.length) {
+      obj.routesNotTaken = message.routesNotTaken.map((e) => RouteNotTaken.toJSON(e));
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.fields?.length) {
+      obj.fields = message.fields;
+    }
+    if (message.ruleId !== "") {
+      obj.ruleId = message.ruleId;
+    }
+    if (message.reader !== "") {
+      obj.reader = message.reader;
+    }
+    if (message.changes) {
+      const entries = globalThis.Object.entries(message.changes) as [string, string][];
+      if (entries.length > 0) {
+        obj.changes = {};
+        entries.forEach(([k, v]) => {
+          obj.changes[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AuditRecord>, I>>(base?: I): AuditRecord {
+    return AuditRecord.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AuditRecord>, I>>(object: I): AuditRecord {
+    const message = createBaseAuditRecord();
+    message.chainId = object.chainId ?? "";
+    message.sequence = object.sequence ?? "0";
+    message.previousHash = object.previousHash ?? "";
+    message.event = object.event ?? 0;
+    message.at = object.at ?? undefined;
+    message.messageId = object.messageId ?? "";
+    message.messageType = object.messageType ?? "";
+    message.origin = object.origin ?? "";
+    message.identity = object.identity ?? "";
+    message.traceId = object.traceId ?? "";
+    message.payloadSha256 = object.payloadSha256 ?? "";
+    message.payloadSize = object.payloadSize ?? "0";
+    message.locations = object.locations?.map((e) => RecordLocation.fromPartial(e)) || [];
+    message.routesNotTaken = object.routesNotTaken?.map((e) => RouteNotTaken.fromPartial(e)) || [];
+    message.reason = object.reason ?? "";
+    message.description = object.description ?? "";
+    message.fields = object.fields?.map((e) => e) || [];
+    message.ruleId = object.ruleId ?? "";
+    message.reader = object.reader ?? "";
+    message.changes = (globalThis.Object.entries(object.changes ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseAuditRecord_ChangesEntry(): AuditRecord_ChangesEntry {
+  return { key: "", value: "" };
+}
+
+export const AuditRecord_ChangesEntry: MessageFns<AuditRecord_ChangesEntry> = {
+  encode(message: AuditRecord_ChangesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuditRecord_ChangesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuditRecord_ChangesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuditRecord_ChangesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: AuditRecord_ChangesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AuditRecord_ChangesEntry>, I>>(base?: I): AuditRecord_ChangesEntry {
+    return AuditRecord_ChangesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AuditRecord_ChangesEntry>, I>>(object: I): AuditRecord_ChangesEntry {
+    const message = createBaseAuditRecord_ChangesEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
 type DeepPartial<T> = T extends Builtin ? T
@@ -538,6 +1230,10 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {
