@@ -57,7 +57,13 @@ export function diffTopics(
 
 function diffOne(spec: TopicSpec, current: ExistingTopic): TopicChange[] {
   const changes: TopicChange[] = [];
-  if (current.partitions < spec.partitions) {
+  if (current.partitions < spec.partitions && spec.fixedPartitions === true) {
+    changes.push({
+      kind: 'conflict',
+      name: spec.name,
+      problem: `has ${current.partitions} partitions, configuration says ${spec.partitions}; its keys must stay in their partition, so partitions are never added`,
+    });
+  } else if (current.partitions < spec.partitions) {
     changes.push({
       kind: 'add-partitions',
       name: spec.name,

@@ -8,6 +8,11 @@ export interface TopicSpec {
   readonly partitions: number;
   readonly replicationFactor: number;
   readonly configs: Readonly<Record<string, string>>;
+  /**
+   * True for keyed logs whose readers rely on a key always living in the same partition (audit
+   * chains, compacted directories): their partitions are never added to once created.
+   */
+  readonly fixedPartitions?: boolean;
 }
 
 export interface TopicPlanInput {
@@ -41,11 +46,12 @@ export function planTopics(input: TopicPlanInput): TopicSpec[] {
     'cleanup.policy': 'delete',
     'retention.ms': String(topics.messageRetentionMs),
   };
-  const spec = (name: string, configs: Record<string, string>): TopicSpec => ({
+  const spec = (name: string, configs: Record<string, string>, fixed = false): TopicSpec => ({
     name: `${topics.prefix}${name}`,
     partitions: topics.partitions,
     replicationFactor,
     configs,
+    ...(fixed ? { fixedPartitions: true } : {}),
   });
 
   return [
@@ -58,13 +64,13 @@ export function planTopics(input: TopicPlanInput): TopicSpec[] {
       'cleanup.policy': 'delete',
       'retention.ms': String(topics.deadLetterRetentionMs),
     }),
-    spec(TOPICS.audit, {
-      ...common,
-      'cleanup.policy': 'delete',
-      'retention.ms': String(topics.auditRetentionMs),
-    }),
+    spec(
+      TOPICS.audit,
+      { ...common, 'cleanup.policy': 'delete', 'retention.ms': String(topics.auditRetentionMs) },
+      true,
+    ),
     // Keyed by chain: each audit chain's latest head, to detect a cut-off tail.
-    spec(TOPICS.auditHeads, { ...common, 'cleanup.policy': 'compact' }),
+    spec(TOPICS.auditHeads, { ...common, 'cleanup.policy': 'compact' }, true),
     // Keyed by origin|message id: the gateway's memory of accepted ids for its window.
     spec(TOPICS.idempotency, {
       ...common,
@@ -72,7 +78,7 @@ export function planTopics(input: TopicPlanInput): TopicSpec[] {
       'retention.ms': String(topics.idempotencyRetentionMs),
     }),
     // Keyed by country: compaction keeps each country's latest contact point forever.
-    spec(TOPICS.contactPointDirectory, { ...common, 'cleanup.policy': 'compact' }),
+    spec(TOPICS.contactPointDirectory, { ...common, 'cleanup.policy': 'compact' }, true),
   ];
 }
 

@@ -59,7 +59,8 @@ describe('topic provisioning against the broker', () => {
 
     const grown = { ...input, topics: { ...topics, partitions: 4, messageRetentionMs: 3_600_000 } };
     const plan = await planAgainstCluster(grown);
-    expect(plan.changes.filter((c) => c.kind === 'add-partitions')).toHaveLength(9);
+    expect(plan.changes.filter((c) => c.kind === 'add-partitions')).toHaveLength(6);
+    expect(plan.changes.filter((c) => c.kind === 'conflict')).toHaveLength(3);
     expect(plan.changes.filter((c) => c.kind === 'alter-configs')).toHaveLength(4);
 
     await applyTopicPlan(grown);

@@ -112,6 +112,13 @@ describe('diffTopics', () => {
     expect(changes.map(describeChange)[1]).toBe(`~ ${fr.name}: partitions 1 -> 3`);
   });
 
+  it('never adds partitions to a keyed log whose readers rely on key placement', () => {
+    const audit = plan(1).find((spec) => spec.name === 'intel.v1.audit') as TopicSpec;
+    const existing = new Map([[audit.name, asExisting(audit, { partitions: 1 })]]);
+    const [change] = diffTopics([audit], existing).changes;
+    expect(change).toMatchObject({ kind: 'conflict', name: audit.name });
+  });
+
   it('reports what Kafka cannot change in place as conflicts', () => {
     const [de] = wanted as [TopicSpec];
     const existing = new Map([[de.name, asExisting(de, { partitions: 6, replicationFactor: 1 })]]);
