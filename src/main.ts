@@ -1,5 +1,9 @@
+import path from 'node:path';
 import type { IntelrouteConfig } from './config';
-import { memberCountryCodes } from './config';
+import { memberCountryCodes, PROJECT_ROOT } from './config';
+import { Gateway } from './gateway/gateway';
+import { ensureDevCertificates } from './gateway/dev-certificates';
+import { IntelrouteError } from './errors';
 import { createKafkaClient } from './kafka/kafka-client';
 import { describeChange } from './kafka/topic-diff';
 import { applyTopicPlan } from './kafka/topic-provisioning';
@@ -10,6 +14,9 @@ import type { Logger } from './telemetry/logger';
 export interface RunningIntelroute {
   readonly brokers: readonly string[];
   readonly localKafka: LocalKafkaCluster | null;
+  readonly gateway: Gateway;
+  /** The folder of development certificates created for this run, if any. */
+  readonly devCertsDir: string | null;
   /** Stops every component in reverse start order. Idempotent. */
   stop(): Promise<void>;
 }
@@ -18,6 +25,11 @@ export interface StartOptions {
   readonly config: IntelrouteConfig;
   readonly logger: Logger;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * `start`: a local Kafka when none is configured, and topics provisioned. `gateway`: the
+   * configured cluster only, topics as they are (operators run `topics apply`).
+   */
+  readonly mode?: 'all-in-one' | 'gateway-only';
 }
 
 /**
@@ -34,6 +46,13 @@ export async function startIntelroute(options: StartOptions): Promise<RunningInt
   try {
     let localKafka: LocalKafkaCluster | null = null;
     let brokers = config.kafka.brokers;
+    const allInOne = (options.mode ?? 'all-in-one') === 'all-in-one';
+    if (brokers === null && !allInOne) {
+      throw new IntelrouteError(
+        'CONFIG_INVALID',
+        'no Kafka cluster configured: set KAFKA_BROKERS (or run `intelroute start`, which starts a local one)',
+      );
+    }
     if (brokers === null) {
       logger.info('KAFKA_BROKERS is not set: starting a local Kafka broker');
       localKafka = await LocalKafkaCluster.start({
@@ -45,12 +64,42 @@ export async function startIntelroute(options: StartOptions): Promise<RunningInt
       stack.push(() => cluster.stop());
       brokers = cluster.brokers;
     }
-    await provisionTopics(config, brokers, logger);
-    return { brokers, localKafka, stop: stopAll };
+    if (allInOne) await provisionTopics(config, brokers, logger);
+    const { gatewayConfig, devCertsDir } = await withDevCertificates(config, logger);
+    const gateway = new Gateway({
+      config: gatewayConfig,
+      topicPrefix: config.topics.prefix,
+      memberCountries: memberCountryCodes(config.topics),
+      kafka: createKafkaClient({ ...config.kafka, brokers, logger }),
+      logger,
+    });
+    stack.push(() => gateway.stop());
+    await gateway.start();
+    return { brokers, localKafka, gateway, devCertsDir, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * With no TLS configured and no insecure mode, a fresh machine still gets a secure gateway:
+ * development certificates are created (once) and used.
+ */
+async function withDevCertificates(
+  config: IntelrouteConfig,
+  logger: Logger,
+): Promise<{ gatewayConfig: IntelrouteConfig['gateway']; devCertsDir: string | null }> {
+  const { gateway } = config;
+  const tlsConfigured =
+    gateway.tls.certsDir !== null || (gateway.tls.caFile !== null && gateway.tls.certFile !== null);
+  if (tlsConfigured || gateway.insecureDev) return { gatewayConfig: gateway, devCertsDir: null };
+  const dir = gateway.devCertsDir ?? path.join(PROJECT_ROOT, '.intelroute', 'dev-certs');
+  await ensureDevCertificates(dir, logger);
+  return {
+    gatewayConfig: { ...gateway, tls: { ...gateway.tls, certsDir: dir } },
+    devCertsDir: dir,
+  };
 }
 
 async function provisionTopics(

@@ -49,3 +49,4 @@ export type {
   RecordPosition,
   VerificationReport,
 } from './verification-types';
+export { AuditParticipant, loadChainState } from './audit-participant';

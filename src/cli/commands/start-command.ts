@@ -1,28 +1,79 @@
 import type { Command } from 'commander';
-import { startIntelroute } from '../../main';
+import type { IntelrouteConfig } from '../../config';
+import { startIntelroute, type RunningIntelroute } from '../../main';
 import { action, cliContext } from '../cli-context';
 import { shutdownSignal, stopWithin } from '../shutdown-signal';
 
-/** `intelroute start` (what `npm start` runs): everything the config asks for, in the foreground. */
+/**
+ * `intelroute start` (what `npm start` runs): a local Kafka when KAFKA_BROKERS is unset, the
+ * topics, the gateway. `intelroute gateway`: the gateway alone on the configured cluster.
+ */
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
-    .description('run intelroute: a local Kafka when KAFKA_BROKERS is unset, topics, the gateway')
+    .description(
+      'run everything: a local Kafka when KAFKA_BROKERS is unset, the topics, the gateway',
+    )
+    .option(
+      '--insecure-dev',
+      'plaintext gRPC on loopback, identity from a header (development only)',
+    )
     .action(
-      action(async (_options: unknown, command: Command) => {
-        const { config, logger } = cliContext(command);
-        const running = await startIntelroute({ config, logger, env: process.env });
-        process.stdout.write(`KAFKA_BROKERS=${running.brokers.join(',')}\n`);
-        if (running.localKafka !== null) {
-          for (const node of running.localKafka.nodes()) {
-            process.stdout.write(`kafka node ${node.nodeId} log: ${node.logFile}\n`);
-          }
-        }
-        process.stdout.write('intelroute is running; press Ctrl-C to stop\n');
-        const signal = await shutdownSignal((again) => logger.warn(`${again}: already stopping`));
-        logger.info({ signal }, 'stopping');
-        await stopWithin(90_000, () => running.stop());
-        logger.info('stopped');
-      }),
+      action(async (options: { insecureDev?: boolean }, command: Command) =>
+        runInForeground(command, options, 'all-in-one'),
+      ),
     );
+  program
+    .command('gateway')
+    .description('run the gateway on the configured Kafka cluster (KAFKA_BROKERS)')
+    .option(
+      '--insecure-dev',
+      'plaintext gRPC on loopback, identity from a header (development only)',
+    )
+    .action(
+      action(async (options: { insecureDev?: boolean }, command: Command) =>
+        runInForeground(command, options, 'gateway-only'),
+      ),
+    );
+}
+
+async function runInForeground(
+  command: Command,
+  options: { insecureDev?: boolean },
+  mode: 'all-in-one' | 'gateway-only',
+): Promise<void> {
+  const context = cliContext(command);
+  const config = withFlags(context.config, options);
+  const { logger } = context;
+  const running = await startIntelroute({ config, logger, env: process.env, mode });
+  printWhereItListens(running, config);
+  const onHangUp = (): void => running.gateway.reload();
+  process.on('SIGHUP', onHangUp);
+  const signal = await shutdownSignal((again) => logger.warn(`${again}: already stopping`));
+  process.off('SIGHUP', onHangUp);
+  logger.info({ signal }, 'stopping');
+  await stopWithin(config.gateway.shutdownGraceMs + 60_000, () => running.stop());
+  logger.info('stopped');
+}
+
+function withFlags(config: IntelrouteConfig, options: { insecureDev?: boolean }): IntelrouteConfig {
+  return options.insecureDev === true
+    ? { ...config, gateway: { ...config.gateway, insecureDev: true } }
+    : config;
+}
+
+function printWhereItListens(running: RunningIntelroute, config: IntelrouteConfig): void {
+  const out = (line: string): boolean => process.stdout.write(`${line}\n`);
+  out(`KAFKA_BROKERS=${running.brokers.join(',')}`);
+  for (const node of running.localKafka?.nodes() ?? [])
+    out(`kafka node ${node.nodeId} log: ${node.logFile}`);
+  out(
+    `gateway: ${config.gateway.host}:${running.gateway.port} (${config.gateway.insecureDev ? 'PLAINTEXT, development only' : 'mTLS'})`,
+  );
+  if (running.devCertsDir !== null) {
+    out(
+      `development certificates: ${running.devCertsDir} (clients/ holds ncb.FR, ncb.DE, secretariat)`,
+    );
+  }
+  out('intelroute is running; press Ctrl-C to stop');
 }

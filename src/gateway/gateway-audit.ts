@@ -1,0 +1,68 @@
+import { auditFields, type AuditFields } from '../audit';
+import { AuditEvent } from '../generated/intelroute/v1/records';
+import type { LandedJob } from '../kafka/transactional-writer';
+import type { GatewayEvent, MessageFacts } from './gateway-events';
+
+/**
+ * The audit entries of one written job: RECEIVED then ROUTED for an accepted message (with the
+ * offsets its records landed at), RECEIVED then REFUSED for a refusal, DUPLICATE for a retry
+ * answered from memory, RULES_RELOADED / GRANTS_CHANGED for configuration. Never payload.
+ */
+export function gatewayAuditFields({ job, locations }: LandedJob<GatewayEvent>): AuditFields[] {
+  return job.events.flatMap((event): AuditFields[] => {
+    switch (event.kind) {
+      case 'routed':
+        return [
+          messageFields(event.facts, AuditEvent.AUDIT_EVENT_RECEIVED),
+          {
+            ...messageFields(event.facts, AuditEvent.AUDIT_EVENT_ROUTED),
+            locations: locations.map((l) => ({ ...l })),
+            routesNotTaken: event.notTaken.map(({ topic, reason, description }) => ({
+              topic,
+              reason,
+              description,
+            })),
+            ruleId: event.ruleId,
+          },
+        ];
+      case 'refused':
+        return [
+          messageFields(event.facts, AuditEvent.AUDIT_EVENT_RECEIVED),
+          {
+            ...messageFields(event.facts, AuditEvent.AUDIT_EVENT_REFUSED),
+            reason: event.refusal.reason,
+            description: event.refusal.message,
+            fields: event.refusal.violations.map((v) => v.field),
+          },
+        ];
+      case 'duplicate':
+        return [messageFields(event.facts, AuditEvent.AUDIT_EVENT_DUPLICATE)];
+      case 'config':
+        return [
+          auditFields({
+            event:
+              event.what === 'rules'
+                ? AuditEvent.AUDIT_EVENT_RULES_RELOADED
+                : AuditEvent.AUDIT_EVENT_GRANTS_CHANGED,
+            at: event.at,
+            description: event.description,
+            changes: { ...event.changes },
+          }),
+        ];
+    }
+  });
+}
+
+function messageFields(facts: MessageFacts, event: AuditEvent): AuditFields {
+  return auditFields({
+    event,
+    at: facts.at,
+    messageId: facts.messageId,
+    messageType: facts.messageType,
+    origin: facts.origin,
+    identity: facts.identity,
+    traceId: facts.traceId,
+    payloadSha256: facts.payloadSha256,
+    payloadSize: String(facts.payloadSize),
+  });
+}

@@ -1,0 +1,52 @@
+import type { RouteNotTaken } from '../routing';
+import type { GatewayRefusal } from './gateway-refusal';
+
+/** What every gateway event knows of the message it concerns (never its payload). */
+export interface MessageFacts {
+  readonly messageId: string;
+  readonly messageType: string;
+  /** The declared origin, "ncb:FR" etc. */
+  readonly origin: string;
+  /** The authenticated sender's URN. */
+  readonly identity: string;
+  readonly traceId: string;
+  readonly payloadSha256: string;
+  readonly payloadSize: number;
+  readonly schemaVersion: number;
+  readonly at: Date;
+}
+
+/** The message was written to its topics (the records are those of the job). */
+export interface RoutedEvent {
+  readonly kind: 'routed';
+  readonly facts: MessageFacts;
+  readonly ruleId: string;
+  readonly notTaken: readonly RouteNotTaken[];
+  /** "<origin>|<message id>": the idempotency key. */
+  readonly idempotencyKey: string;
+}
+
+/** The message was refused; the job holds its dead-letter record. */
+export interface RefusedEvent {
+  readonly kind: 'refused';
+  readonly facts: MessageFacts;
+  readonly refusal: GatewayRefusal;
+}
+
+/** A retried message id was answered with the first result. */
+export interface DuplicateEvent {
+  readonly kind: 'duplicate';
+  readonly facts: MessageFacts;
+}
+
+/** Routing rules or grants were reloaded (or a reload was rejected). */
+export interface ConfigEvent {
+  readonly kind: 'config';
+  readonly what: 'rules' | 'grants';
+  readonly at: Date;
+  readonly description: string;
+  readonly changes: Readonly<Record<string, string>>;
+}
+
+/** Events the gateway hands to the Kafka writer; the audit trail records each of them. */
+export type GatewayEvent = RoutedEvent | RefusedEvent | DuplicateEvent | ConfigEvent;

@@ -1,0 +1,74 @@
+import type { FieldViolation, GrpcCodeName } from '../contract/rich-status';
+import type { ReasonName } from '../contract/reason-name';
+import { ERROR_CODES, isIntelrouteError, type ErrorCode } from '../errors';
+
+/**
+ * Why the gateway refuses a message: the gRPC status, the ReasonCode name, a message for the
+ * sender (never payload content) and the fields at fault. The gRPC adapter turns it into a
+ * google.rpc.Status; the dead-letter and audit records carry the same facts.
+ */
+export interface GatewayRefusal {
+  readonly status: GrpcCodeName;
+  readonly reason: ReasonName;
+  readonly message: string;
+  readonly violations: readonly FieldViolation[];
+  readonly retryDelayMs?: number;
+}
+
+export function refusal(
+  status: GrpcCodeName,
+  reason: ReasonName,
+  message: string,
+  violations: readonly FieldViolation[] = [],
+  retryDelayMs?: number,
+): GatewayRefusal {
+  return {
+    status,
+    reason,
+    message,
+    violations,
+    ...(retryDelayMs === undefined ? {} : { retryDelayMs }),
+  };
+}
+
+/** Tells a refusal from the other values a check may return (an identity, a lease). */
+export function isGatewayRefusal(value: object): value is GatewayRefusal {
+  return 'status' in value && 'reason' in value && 'violations' in value;
+}
+
+/** The reason a failure of our own code carries to the sender. */
+const REASON_OF_ERROR: Partial<Record<ErrorCode, ReasonName>> = {
+  KAFKA_UNAVAILABLE: 'KAFKA_UNAVAILABLE',
+  KAFKA_TIMEOUT: 'KAFKA_UNAVAILABLE',
+  SHUTTING_DOWN: 'SHUTTING_DOWN',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  IDENTITY_INVALID: 'UNAUTHENTICATED',
+};
+
+/** How long a sender should wait before retrying after a transient failure. */
+const RETRY_DELAY_MS = 1000;
+
+/**
+ * The one mapping from anything thrown to what the sender is told. Known transient failures keep
+ * their message and get a retry delay; anything else becomes INTERNAL with a generic message
+ * (the details go to the logs under `traceId`, never to the sender).
+ */
+export function refusalFromError(error: unknown, traceId: string): GatewayRefusal {
+  if (isIntelrouteError(error)) {
+    const reason = REASON_OF_ERROR[error.code];
+    if (reason !== undefined) {
+      return refusal(
+        ERROR_CODES[error.code].grpc,
+        reason,
+        error.message,
+        [],
+        error.retriable ? RETRY_DELAY_MS : undefined,
+      );
+    }
+  }
+  return refusal(
+    'INTERNAL',
+    'INTERNAL',
+    `internal error; quote trace id ${traceId} to the operators`,
+  );
+}

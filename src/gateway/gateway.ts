@@ -1,0 +1,287 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Admin, Kafka } from 'kafkajs';
+import { AuditParticipant, auditTopicsFor, loadChainState } from '../audit';
+import {
+  diffGrants,
+  EMPTY_GRANTS,
+  loadGrants,
+  loadPublishPolicy,
+  type GrantTable,
+} from '../authorization';
+import { PROJECT_ROOT, type GatewayConfig } from '../config';
+import { TOPICS } from '../contract/topic-names';
+import { TransactionalWriter, type WriterState } from '../kafka/transactional-writer';
+import { loadRuleSet, type RuleSet } from '../routing';
+import type { Logger } from '../telemetry/logger';
+import { loadSchemaRegistry } from '../validation';
+import { gatewayAuditFields } from './gateway-audit';
+import type { GatewayEvent } from './gateway-events';
+import { GatewayServer } from './grpc/gateway-server';
+import { publishHandler, publishStreamHandler } from './grpc/publish-handlers';
+import { gatewayCredentials, type GatewayCredentials } from './grpc/server-credentials';
+import { StreamRegistry } from './grpc/stream-registry';
+import { TokenBuckets } from './grpc/token-bucket';
+import { subscribeUnavailable } from './grpc/subscribe-handler';
+import { IdempotencyParticipant, loadIdempotencyStore } from './idempotency-participant';
+import { IdempotencyStore } from './idempotency-store';
+import { PublishPipeline } from './publish-pipeline';
+import { WatchedDocument } from './watched-document';
+
+export interface GatewayDeps {
+  readonly config: GatewayConfig;
+  readonly topicPrefix: string;
+  readonly memberCountries: readonly string[];
+  readonly kafka: Kafka;
+  readonly logger: Logger;
+  readonly now?: () => number;
+}
+
+type GatewayState = 'created' | 'starting' | 'serving' | 'stopping' | 'stopped';
+
+/**
+ * The gateway component: loads its documents, connects its Kafka writer (with the audit trail and
+ * the idempotency memory as transaction participants), and serves gRPC. `stop()` drains in order:
+ * health off → stop reading streams → answer what is in hand → end streams (UNAVAILABLE) → flush
+ * the writer → close.
+ */
+export class Gateway {
+  private state: GatewayState = 'created';
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly admin: Admin;
+  private readonly streams: StreamRegistry;
+  private rules!: WatchedDocument<RuleSet>;
+  private grants: WatchedDocument<GrantTable> | undefined;
+  private writer!: TransactionalWriter<GatewayEvent>;
+  private pipeline!: PublishPipeline;
+  private server!: GatewayServer;
+  private credentials!: GatewayCredentials;
+  private instance = '';
+
+  constructor(private readonly deps: GatewayDeps) {
+    this.logger = deps.logger.child({ component: 'gateway' });
+    this.now = deps.now ?? Date.now;
+    this.admin = deps.kafka.admin();
+    this.streams = new StreamRegistry(deps.config.maxStreamsPerIdentity);
+  }
+
+  get port(): number {
+    return this.server.port;
+  }
+
+  get instanceId(): string {
+    return this.instance;
+  }
+
+  get writerState(): WriterState {
+    return this.writer.state;
+  }
+
+  /** @throws IntelrouteError when a document is invalid, TLS is missing or Kafka is unreachable. */
+  async start(): Promise<void> {
+    if (this.state !== 'created') return;
+    this.state = 'starting';
+    const { config } = this.deps;
+    this.instance =
+      config.instanceId ??
+      `gateway-${os.hostname()}-${config.port === 0 ? randomUUID().slice(0, 8) : config.port}`;
+    this.credentials = gatewayCredentials(config);
+    const documents = this.loadDocuments();
+    await this.admin.connect();
+    const store = new IdempotencyStore(config.idempotencyWindowMs, config.idempotencyMaxEntries);
+    const { writer, loaded } = await this.createWriter(store);
+    this.writer = writer;
+    this.pipeline = new PublishPipeline({
+      ...documents,
+      store,
+      writer,
+      logger: this.logger,
+      now: this.now,
+      memberCountries: new Set(this.deps.memberCountries),
+      settings: {
+        topicPrefix: this.deps.topicPrefix,
+        instanceId: this.instance,
+        maxPayloadBytes: config.maxPayloadBytes,
+        maxFutureSkewMs: config.maxFutureSkewMs,
+        replyDeadlinesMs: config.replyDeadlinesMs,
+      },
+    });
+    this.server = this.createServer();
+    writer.onStateChange((state) => this.server.setServing(state === 'ready'));
+    await writer.start();
+    await this.server.start();
+    this.server.setServing(writer.state === 'ready');
+    this.rules.watch();
+    this.grants?.watch();
+    this.state = 'serving';
+    this.logger.info(
+      {
+        instanceId: this.instance,
+        port: this.server.port,
+        idempotencyEntries: loaded,
+        tls: !this.credentials.insecureDev,
+      },
+      'gateway serving',
+    );
+    if (this.credentials.insecureDev) {
+      this.logger.warn(
+        'INSECURE DEVELOPMENT MODE: plaintext gRPC, identities taken from the intelroute-dev-identity header. Never expose this.',
+      );
+    }
+  }
+
+  /** SIGHUP: re-read rules, grants and the CRL now. */
+  reload(): void {
+    this.rules.reload();
+    this.grants?.reload();
+    try {
+      this.credentials.reloadCrl();
+    } catch (error) {
+      this.logger.error({ err: String(error) }, 'CRL reload rejected; previous CRL kept');
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.state !== 'serving' && this.state !== 'starting') return;
+    this.state = 'stopping';
+    const grace = this.deps.config.shutdownGraceMs;
+    this.server?.setServing(false);
+    this.rules?.close();
+    this.grants?.close();
+    await withTimeout(this.streams.drainAll(), grace);
+    await this.server?.stop(Math.max(1000, grace / 4));
+    await this.pipeline?.flushBackground();
+    await this.writer?.stop();
+    await this.admin.disconnect().catch(() => undefined);
+    this.state = 'stopped';
+    this.logger.info('gateway stopped');
+  }
+
+  private loadDocuments() {
+    const { config } = this.deps;
+    const registry = loadSchemaRegistry({
+      schemasDir: config.schemasDir ?? path.join(PROJECT_ROOT, 'schemas'),
+      retiredVersions: config.retiredSchemaVersions,
+    });
+    const policy = loadPublishPolicy(
+      readFileSync(config.policyFile ?? path.join(PROJECT_ROOT, 'config', 'policy.yaml'), 'utf8'),
+    );
+    this.rules = new WatchedDocument({
+      file: config.rulesFile ?? path.join(PROJECT_ROOT, 'config', 'routing.yaml'),
+      parse: loadRuleSet,
+      logger: this.logger,
+      onChange: () => this.recordConfig('rules', 'routing rules reloaded', {}),
+      onRejected: (error) =>
+        this.recordConfig('rules', `routing rules reload rejected: ${String(error)}`, {}),
+    });
+    if (config.grantsFile !== null) {
+      const members = new Set(this.deps.memberCountries);
+      this.grants = new WatchedDocument({
+        file: config.grantsFile,
+        parse: (text) => loadGrants(text, { memberCountries: members }),
+        logger: this.logger,
+        onChange: (before, after) => this.recordGrantChanges(before, after),
+        onRejected: (error) =>
+          this.recordConfig('grants', `grants reload rejected: ${String(error)}`, {}),
+      });
+    }
+    return {
+      registry,
+      policy,
+      rules: () => this.rules.current,
+      grants: () => this.grants?.current ?? EMPTY_GRANTS,
+    };
+  }
+
+  private async createWriter(store: IdempotencyStore) {
+    const prefix = this.deps.topicPrefix;
+    const auditTopics = auditTopicsFor(prefix);
+    const kafkaDeps = { kafka: this.deps.kafka, admin: this.admin, logger: this.logger };
+    const chain = await loadChainState(kafkaDeps, auditTopics, this.instance);
+    const loaded = await loadIdempotencyStore(
+      kafkaDeps,
+      `${prefix}${TOPICS.idempotency}`,
+      store,
+      this.now(),
+    );
+    const writer = new TransactionalWriter<GatewayEvent>({
+      kafka: this.deps.kafka,
+      transactionalId: `intelroute-${this.instance}`,
+      logger: this.logger,
+      maxBatchJobs: this.deps.config.maxBatchMessages,
+      participants: [
+        new IdempotencyParticipant(store, `${prefix}${TOPICS.idempotency}`, prefix),
+        new AuditParticipant(chain, auditTopics, gatewayAuditFields),
+      ],
+    });
+    return { writer, loaded };
+  }
+
+  private createServer(): GatewayServer {
+    const { config } = this.deps;
+    const handlerDeps = {
+      pipeline: this.pipeline,
+      buckets: new TokenBuckets(config.rateLimitPerSecond, config.rateLimitBurst),
+      streams: this.streams,
+      insecureDev: this.credentials.insecureDev,
+      publishTimeoutMs: config.publishTimeoutMs,
+      maxInFlightPerStream: config.maxInFlightPerStream,
+      now: this.now,
+      shuttingDown: () => this.state === 'stopping' || this.state === 'stopped',
+    };
+    return new GatewayServer({
+      ...config,
+      credentials: this.credentials.credentials,
+      handlers: {
+        publish: publishHandler(handlerDeps),
+        publishStream: publishStreamHandler(handlerDeps),
+        subscribe: subscribeUnavailable,
+      },
+    });
+  }
+
+  private recordGrantChanges(before: GrantTable, after: GrantTable): void {
+    const changes = Object.fromEntries(
+      diffGrants(before, after).map((change, index) => [String(index), JSON.stringify(change)]),
+    );
+    this.recordConfig('grants', 'delegated-access grants changed', changes);
+  }
+
+  /** Audits a configuration change (written behind; a failure is logged). */
+  private recordConfig(
+    what: 'rules' | 'grants',
+    description: string,
+    changes: Record<string, string>,
+  ): void {
+    if (this.writer === undefined || this.writer.state !== 'ready') {
+      this.logger.warn(
+        { what, description },
+        'configuration change not audited: Kafka writer not ready',
+      );
+      return;
+    }
+    const at = new Date(this.now());
+    this.writer
+      .write({
+        records: [],
+        events: [{ kind: 'config', what, at, description, changes }],
+        deadlineAtMs: at.getTime() + 30_000,
+      })
+      .catch((error: unknown) =>
+        this.logger.error({ err: String(error), what }, 'configuration change not audited'),
+      );
+  }
+}
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void promise.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

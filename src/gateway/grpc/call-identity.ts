@@ -1,0 +1,28 @@
+import type * as grpc from '@grpc/grpc-js';
+import { isIntelrouteError } from '../../errors';
+import type { Identity } from '../../identity/identity';
+import { identityFromPeerCertificate, parseIdentityUrn } from '../../identity';
+import { refusal, type GatewayRefusal } from '../gateway-refusal';
+
+/** Metadata key naming the caller's identity in --insecure-dev mode only. */
+export const DEV_IDENTITY_HEADER = 'intelroute-dev-identity';
+
+type AnyCall = grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>;
+
+/**
+ * The caller's identity: from its verified client certificate, or — only in insecure development
+ * mode, where there is none — from the `intelroute-dev-identity` metadata. A refusal
+ * (UNAUTHENTICATED) when neither proves one.
+ */
+export function callIdentity(call: AnyCall, insecureDev: boolean): Identity | GatewayRefusal {
+  try {
+    if (insecureDev) {
+      const claimed = call.metadata.get(DEV_IDENTITY_HEADER)[0];
+      return parseIdentityUrn(typeof claimed === 'string' ? claimed : '');
+    }
+    return identityFromPeerCertificate(call.getAuthContext().sslPeerCertificate);
+  } catch (error) {
+    const message = isIntelrouteError(error) ? error.message : 'no usable client identity';
+    return refusal('UNAUTHENTICATED', 'UNAUTHENTICATED', message);
+  }
+}

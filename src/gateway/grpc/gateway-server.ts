@@ -1,0 +1,115 @@
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../config';
+import { IntelrouteError } from '../../errors';
+import {
+  IntelGatewayService,
+  type IntelGatewayServer,
+} from '../../generated/intelroute/v1/gateway';
+
+export const GATEWAY_SERVICE_NAME = 'intelroute.v1.IntelGateway';
+
+export interface GatewayServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly credentials: grpc.ServerCredentials;
+  readonly handlers: IntelGatewayServer;
+  readonly maxReceiveMessageBytes: number;
+  readonly maxConcurrentStreamsPerConnection: number;
+  readonly keepaliveTimeMs: number;
+  readonly keepaliveTimeoutMs: number;
+  readonly maxConnectionIdleMs: number;
+}
+
+/**
+ * The gRPC server: IntelGateway, the standard health service (SERVING only while the gateway
+ * can write to Kafka) and server reflection (so grpcurl works without the .proto files).
+ */
+export class GatewayServer {
+  private readonly server: grpc.Server;
+  private readonly health = new HealthImplementation({
+    '': 'NOT_SERVING',
+    [GATEWAY_SERVICE_NAME]: 'NOT_SERVING',
+  });
+  private boundPort: number | undefined;
+
+  constructor(private readonly options: GatewayServerOptions) {
+    this.server = new grpc.Server({
+      'grpc.max_receive_message_length': options.maxReceiveMessageBytes,
+      'grpc.max_send_message_length': options.maxReceiveMessageBytes,
+      'grpc.max_concurrent_streams': options.maxConcurrentStreamsPerConnection,
+      'grpc.keepalive_time_ms': options.keepaliveTimeMs,
+      'grpc.keepalive_timeout_ms': options.keepaliveTimeoutMs,
+      'grpc.max_connection_idle_ms': options.maxConnectionIdleMs,
+      // Bounded HTTP/2 session memory (MB): a peer that never reads cannot make us buffer forever.
+      'grpc-node.max_session_memory': 64,
+    });
+    this.server.addService(IntelGatewayService, options.handlers);
+    this.health.addToServer(this.server);
+    new ReflectionService(loadContractDefinition()).addToServer(this.server);
+  }
+
+  get port(): number {
+    if (this.boundPort === undefined) throw new Error('the gateway server is not listening');
+    return this.boundPort;
+  }
+
+  /** Binds and starts serving; resolves with the port (useful with port 0). */
+  async start(): Promise<number> {
+    const address = `${this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host}:${this.options.port}`;
+    this.boundPort = await new Promise<number>((resolve, reject) => {
+      this.server.bindAsync(address, this.options.credentials, (error, port) =>
+        error
+          ? reject(
+              new IntelrouteError(
+                'CONFIG_INVALID',
+                `cannot listen on ${address}: ${error.message}`,
+                { cause: error },
+              ),
+            )
+          : resolve(port),
+      );
+    });
+    return this.boundPort;
+  }
+
+  setServing(serving: boolean): void {
+    const status: ServingStatus = serving ? 'SERVING' : 'NOT_SERVING';
+    this.health.setStatus('', status);
+    this.health.setStatus(GATEWAY_SERVICE_NAME, status);
+  }
+
+  /** Stops accepting calls and waits for open ones; after `graceMs` cuts what remains. */
+  async stop(graceMs: number): Promise<void> {
+    this.setServing(false);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, graceMs);
+      this.server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
+
+/** The contract's descriptors for reflection (and for grpcurl users without the files). */
+function loadContractDefinition(): protoLoader.PackageDefinition {
+  const protoDir = path.join(PROJECT_ROOT, 'proto');
+  return protoLoader.loadSync(
+    ['intelroute/v1/gateway.proto', 'intelroute/v1/envelope.proto', 'intelroute/v1/records.proto'],
+    {
+      includeDirs: [protoDir],
+      keepCase: true,
+      longs: String,
+      enums: String,
+      defaults: true,
+      oneofs: true,
+    },
+  );
+}

@@ -1,0 +1,188 @@
+import type * as grpc from '@grpc/grpc-js';
+import type {
+  PublishAck,
+  PublishRequest,
+  PublishResult,
+} from '../../generated/intelroute/v1/gateway';
+import type { Identity } from '../../identity/identity';
+import { parseTraceparent } from '../../telemetry/trace-context';
+import { isGatewayRefusal, refusal, type GatewayRefusal } from '../gateway-refusal';
+import type { PublishOutcome, PublishPipeline } from '../publish-pipeline';
+import { callIdentity } from './call-identity';
+import { serviceErrorOfRefusal, statusOfRefusal } from './refusal-status';
+import type { StreamLease, StreamRegistry } from './stream-registry';
+import type { TokenBuckets } from './token-bucket';
+
+export interface PublishHandlerDeps {
+  readonly pipeline: PublishPipeline;
+  readonly buckets: TokenBuckets;
+  readonly streams: StreamRegistry;
+  readonly insecureDev: boolean;
+  readonly publishTimeoutMs: number;
+  readonly maxInFlightPerStream: number;
+  readonly now: () => number;
+  /** True once the gateway is stopping: new messages are refused with a retryable status. */
+  readonly shuttingDown: () => boolean;
+}
+
+type Call = grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>;
+
+/** `Publish`: one message, one ack or one refusal (as the call's status with details). */
+export function publishHandler(
+  deps: PublishHandlerDeps,
+): grpc.handleUnaryCall<PublishRequest, PublishAck> {
+  return (call, callback) => {
+    const identity = callIdentity(call, deps.insecureDev);
+    const messageId = call.request.envelope?.messageId ?? '';
+    if (isGatewayRefusal(identity)) {
+      callback(serviceErrorOfRefusal(identity, messageId));
+      return;
+    }
+    void publishOne(deps, call, identity, call.request).then((outcome) =>
+      outcome.kind === 'ack'
+        ? callback(null, outcome.ack)
+        : callback(serviceErrorOfRefusal(outcome.refusal, outcome.messageId)),
+    );
+  };
+}
+
+/**
+ * `PublishStream`: every message gets one result; a refusal never ends the stream. At most
+ * `maxInFlightPerStream` messages are processed at once: beyond that the stream is paused, so
+ * HTTP/2 flow control holds the sender back instead of memory filling up here.
+ */
+export function publishStreamHandler(
+  deps: PublishHandlerDeps,
+): grpc.handleBidiStreamingCall<PublishRequest, PublishResult> {
+  return (call) => {
+    const identity = callIdentity(call, deps.insecureDev);
+    if (isGatewayRefusal(identity)) {
+      call.emit('error', serviceErrorOfRefusal(identity, ''));
+      return;
+    }
+    const lease = deps.streams.open(identity.urn, (reason) => {
+      call.emit('error', serviceErrorOfRefusal(reason, ''));
+    });
+    if (isGatewayRefusal(lease)) {
+      call.emit('error', serviceErrorOfRefusal(lease, ''));
+      return;
+    }
+    runStream(deps, call, identity, lease);
+  };
+}
+
+function runStream(
+  deps: PublishHandlerDeps,
+  call: grpc.ServerDuplexStream<PublishRequest, PublishResult>,
+  identity: Identity,
+  lease: StreamLease,
+): void {
+  let halfClosed = false;
+  let finished = false;
+  const finish = (): void => {
+    if (finished) return;
+    finished = true;
+    lease.close();
+  };
+  call.on('data', (request: PublishRequest) => {
+    if (lease.draining()) return; // shutting down: unread messages are never acked
+    if (lease.begin() >= deps.maxInFlightPerStream) call.pause();
+    void publishOne(deps, call, identity, request).then((outcome) => {
+      if (!finished && !call.cancelled) call.write(resultOf(outcome));
+      const left = lease.done();
+      if (left < deps.maxInFlightPerStream && !lease.draining()) call.resume();
+      if (halfClosed && left === 0 && !finished) {
+        call.end();
+        finish();
+      }
+    });
+  });
+  call.on('end', () => {
+    halfClosed = true;
+    // Nothing in flight: answer the half-close now (else the last result does it).
+    if (lease.inFlight() === 0 && !finished) {
+      call.end();
+      finish();
+    }
+  });
+  call.on('cancelled', finish);
+  call.on('error', finish);
+  call.on('close', finish);
+}
+
+/** Rate limit, shutdown and presence checks, then the pipeline. Never rejects. */
+async function publishOne(
+  deps: PublishHandlerDeps,
+  call: Call,
+  identity: Identity,
+  request: PublishRequest,
+): Promise<PublishOutcome> {
+  const envelope = request.envelope;
+  const messageId = envelope?.messageId ?? '';
+  const early = gate(deps, identity, envelope === undefined);
+  if (early !== undefined) return { kind: 'refused', messageId, refusal: early };
+  return deps.pipeline.publish(envelope!, {
+    identity,
+    deadlineAtMs: deadlineOf(call, deps),
+    ...traceOf(call),
+  });
+}
+
+function gate(
+  deps: PublishHandlerDeps,
+  identity: Identity,
+  missing: boolean,
+): GatewayRefusal | undefined {
+  if (deps.shuttingDown()) {
+    return refusal(
+      'UNAVAILABLE',
+      'SHUTTING_DOWN',
+      'the gateway is shutting down; retry on another connection',
+      [],
+      1000,
+    );
+  }
+  const waitMs = deps.buckets.take(identity.urn, deps.now());
+  if (waitMs > 0) {
+    return refusal(
+      'RESOURCE_EXHAUSTED',
+      'RATE_LIMITED',
+      `rate limit of ${identity.urn} exceeded`,
+      [],
+      waitMs,
+    );
+  }
+  if (missing) {
+    return refusal('INVALID_ARGUMENT', 'ENVELOPE_INVALID', 'the request holds no envelope', [
+      { field: 'envelope', description: 'required', reason: 'required' },
+    ]);
+  }
+  return undefined;
+}
+
+/** The caller's deadline (a little earlier, to answer in time), capped by the gateway's own. */
+function deadlineOf(call: Call, deps: PublishHandlerDeps): number {
+  const own = deps.now() + deps.publishTimeoutMs;
+  const deadline = call.getDeadline();
+  const callers = deadline instanceof Date ? deadline.getTime() : deadline;
+  return Number.isFinite(callers) ? Math.min(own, callers - 50) : own;
+}
+
+function traceOf(call: Call): { parentTrace?: ReturnType<typeof parseTraceparent> & object } {
+  const traceparent = call.metadata.get('traceparent')[0];
+  const tracestate = call.metadata.get('tracestate')[0];
+  const parent = parseTraceparent(
+    typeof traceparent === 'string' ? traceparent : undefined,
+    typeof tracestate === 'string' ? tracestate : undefined,
+  );
+  return parent === undefined ? {} : { parentTrace: parent };
+}
+
+function resultOf(outcome: PublishOutcome): PublishResult {
+  return outcome.kind === 'ack'
+    ? { messageId: outcome.ack.messageId, outcome: { $case: 'ack', ack: outcome.ack } }
+    : {
+        messageId: outcome.messageId,
+        outcome: { $case: 'refusal', refusal: statusOfRefusal(outcome.refusal, outcome.messageId) },
+      };
+}

@@ -1,0 +1,53 @@
+import type { PublishAck } from '../generated/intelroute/v1/gateway';
+
+/** What the gateway remembers of an accepted message id. */
+export interface IdempotencyEntry {
+  readonly payloadSha256: string;
+  readonly ack: PublishAck;
+  /** When the first acceptance happened (ms since epoch); the entry lives `windowMs` after. */
+  readonly acceptedAtMs: number;
+}
+
+/**
+ * Accepted message ids of the last `windowMs`, at most `maxEntries` of them (the oldest go
+ * first). Insertion order is acceptance order, so expiry and eviction both take from the front
+ * of the Map. Pure: the clock is passed in.
+ */
+export class IdempotencyStore {
+  private readonly entries = new Map<string, IdempotencyEntry>();
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly maxEntries: number,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The entry of `key` if accepted within the window before `nowMs`. */
+  get(key: string, nowMs: number): IdempotencyEntry | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.acceptedAtMs + this.windowMs <= nowMs) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** Remembers an accepted id (a later put of the same key keeps the first acceptance). */
+  put(key: string, entry: IdempotencyEntry, nowMs: number): void {
+    if (this.entries.has(key)) return;
+    this.entries.set(key, entry);
+    this.evict(nowMs);
+  }
+
+  private evict(nowMs: number): void {
+    for (const [key, entry] of this.entries) {
+      const expired = entry.acceptedAtMs + this.windowMs <= nowMs;
+      if (!expired && this.entries.size <= this.maxEntries) return;
+      this.entries.delete(key);
+    }
+  }
+}

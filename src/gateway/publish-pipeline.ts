@@ -1,0 +1,356 @@
+import { createHash } from 'node:crypto';
+import {
+  authorizePublish,
+  ncbCopyCountries,
+  type GrantTable,
+  type PublishPolicy,
+} from '../authorization';
+import type { FieldViolation } from '../contract/rich-status';
+import { TOPICS } from '../contract/topic-names';
+import { Priority, type Envelope } from '../generated/intelroute/v1/envelope';
+import type { PublishAck } from '../generated/intelroute/v1/gateway';
+import type { Identity } from '../identity/identity';
+import { encodeMessageRecord, formatOrigin, type OutboundRecord } from '../kafka/record-format';
+import type { RecordLocation, WriteJob } from '../kafka/transactional-writer';
+import { decideRoutes, type RoutedDecision, type RuleSet } from '../routing';
+import { childContext, formatTraceparent, type TraceContext } from '../telemetry/trace-context';
+import type { Logger } from '../telemetry/logger';
+import { validateMessage, type SchemaRegistry } from '../validation';
+import { deadLetterRecord } from './dead-letter';
+import type { GatewayEvent, MessageFacts, RoutedEvent } from './gateway-events';
+import { refusal, refusalFromError, type GatewayRefusal } from './gateway-refusal';
+import type { IdempotencyStore } from './idempotency-store';
+import { buildAck } from './publish-ack';
+import { checkPayloadOrigin } from './payload-origin';
+import { TIMED_OUT, withDeadline } from './with-deadline';
+
+/** The answer to one published message. */
+export type PublishOutcome =
+  | { readonly kind: 'ack'; readonly ack: PublishAck }
+  | { readonly kind: 'refused'; readonly messageId: string; readonly refusal: GatewayRefusal };
+
+/** Where a message comes from and by when it must be answered. */
+export interface PublishContext {
+  readonly identity: Identity;
+  /** Absolute time (ms since epoch) by which the sender needs the answer. */
+  readonly deadlineAtMs: number;
+  /** The caller's trace context from its gRPC metadata, if any. */
+  readonly parentTrace?: TraceContext;
+}
+
+export interface PublishSettings {
+  readonly topicPrefix: string;
+  readonly instanceId: string;
+  readonly maxPayloadBytes: number;
+  readonly maxFutureSkewMs: number;
+  readonly replyDeadlinesMs: Readonly<Record<'routine' | 'high' | 'urgent' | 'immediate', number>>;
+}
+
+export interface PublishPipelineDeps {
+  readonly registry: SchemaRegistry;
+  readonly policy: PublishPolicy;
+  /** The rules and grants in force (they are hot-reloaded, so read per message). */
+  readonly rules: () => RuleSet;
+  readonly grants: () => GrantTable;
+  readonly memberCountries: ReadonlySet<string>;
+  readonly writer: { write(job: WriteJob<GatewayEvent>): Promise<RecordLocation[]> };
+  readonly store: IdempotencyStore;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly settings: PublishSettings;
+}
+
+/**
+ * The gateway's core, free of gRPC: validate → authorise → answer retries from memory → route →
+ * write atomically (with the audit trail and the idempotency record) → acknowledge. Refusals are
+ * answered at once; their dead-letter and audit records are written behind the answer.
+ */
+export class PublishPipeline {
+  private readonly inFlight = new Map<string, Promise<PublishOutcome>>();
+  private readonly backgroundWrites = new Set<Promise<unknown>>();
+
+  constructor(private readonly deps: PublishPipelineDeps) {}
+
+  async publish(envelope: Envelope, context: PublishContext): Promise<PublishOutcome> {
+    const trace = childContext(context.parentTrace);
+    const facts = messageFacts(envelope, context.identity, trace, new Date(this.deps.now()));
+    try {
+      const checked = this.check(envelope, context.identity, facts);
+      if (checked.kind === 'refused') return this.refuse(facts, checked.refusal);
+      const key = `${facts.origin}|${envelope.messageId}`;
+      const remembered = this.fromMemory(key, facts);
+      if (remembered !== undefined) return remembered;
+      const running = this.inFlight.get(key);
+      if (running !== undefined) return this.asDuplicate(await running, facts);
+      const routing = this.route(envelope, checked.payload, context, { facts, trace, key });
+      this.inFlight.set(key, routing);
+      try {
+        return await routing;
+      } finally {
+        this.inFlight.delete(key);
+      }
+    } catch (error) {
+      this.deps.logger.error(
+        { err: error, traceId: facts.traceId, messageId: facts.messageId },
+        'publish failed',
+      );
+      return {
+        kind: 'refused',
+        messageId: facts.messageId,
+        refusal: refusalFromError(error, facts.traceId),
+      };
+    }
+  }
+
+  /** Waits for the dead-letter and audit writes of refusals already answered. */
+  async flushBackground(): Promise<void> {
+    await Promise.allSettled([...this.backgroundWrites]);
+  }
+
+  /** Validation, authorisation and payload-origin checks; the parsed payload when all pass. */
+  private check(
+    envelope: Envelope,
+    identity: Identity,
+    facts: MessageFacts,
+  ): { kind: 'passed'; payload: unknown } | { kind: 'refused'; refusal: GatewayRefusal } {
+    const { registry, settings } = this.deps;
+    const validation = validateMessage(envelope, {
+      registry,
+      now: facts.at,
+      maxPayloadBytes: settings.maxPayloadBytes,
+      maxFutureSkewMs: settings.maxFutureSkewMs,
+    });
+    if (!validation.ok) {
+      const status =
+        validation.reason === 'PAYLOAD_TOO_LARGE' ? 'RESOURCE_EXHAUSTED' : 'INVALID_ARGUMENT';
+      const violations = validation.violations.map((v) => ({
+        field: v.field,
+        description: v.message,
+        reason: v.keyword,
+      }));
+      return {
+        kind: 'refused',
+        refusal: refusal(status, validation.reason, validation.message, violations),
+      };
+    }
+    const authorization = authorizePublish({
+      identity,
+      envelope,
+      policy: this.deps.policy,
+      grants: this.deps.grants(),
+      nowMs: facts.at.getTime(),
+    });
+    if (authorization.kind === 'refused') {
+      const violations = fieldAt(authorization.field, authorization.message, authorization.reason);
+      return {
+        kind: 'refused',
+        refusal: refusal(
+          'PERMISSION_DENIED',
+          authorization.reason,
+          authorization.message,
+          violations,
+        ),
+      };
+    }
+    const mismatch = checkPayloadOrigin(envelope, identity, validation.payload);
+    return mismatch === undefined
+      ? { kind: 'passed', payload: validation.payload }
+      : { kind: 'refused', refusal: mismatch };
+  }
+
+  /** A retry of an id accepted within the window: the first ack again, or MESSAGE_ID_REUSED. */
+  private fromMemory(key: string, facts: MessageFacts): PublishOutcome | undefined {
+    const entry = this.deps.store.get(key, facts.at.getTime());
+    if (entry === undefined) return undefined;
+    if (entry.payloadSha256 !== facts.payloadSha256) {
+      return this.refuse(
+        facts,
+        refusal(
+          'ALREADY_EXISTS',
+          'MESSAGE_ID_REUSED',
+          `message id ${facts.messageId} was already used for a different message`,
+          [
+            {
+              field: 'message_id',
+              description: 'already used for a different payload',
+              reason: 'MESSAGE_ID_REUSED',
+            },
+          ],
+        ),
+      );
+    }
+    this.writeBehind({
+      records: [],
+      events: [{ kind: 'duplicate', facts }],
+      deadlineAtMs: facts.at.getTime() + 30_000,
+    });
+    return { kind: 'ack', ack: { ...entry.ack, duplicate: true } };
+  }
+
+  /** A concurrent retry waits for the first attempt and shares its outcome. */
+  private asDuplicate(outcome: PublishOutcome, facts: MessageFacts): PublishOutcome {
+    if (outcome.kind === 'refused') return { ...outcome, messageId: facts.messageId };
+    return outcome.ack.messageId === facts.messageId
+      ? { kind: 'ack', ack: { ...outcome.ack, duplicate: true } }
+      : outcome;
+  }
+
+  private async route(
+    envelope: Envelope,
+    payload: unknown,
+    context: PublishContext,
+    { facts, trace, key }: { facts: MessageFacts; trace: TraceContext; key: string },
+  ): Promise<PublishOutcome> {
+    const decision = decideRoutes({
+      envelope,
+      payload,
+      sender: context.identity,
+      rules: this.deps.rules(),
+      memberCountries: this.deps.memberCountries,
+      ncbCopyCountries: ncbCopyCountries(this.deps.grants()),
+    });
+    if (decision.kind === 'refused') {
+      const status =
+        decision.reason === 'NO_RECIPIENT' ? 'FAILED_PRECONDITION' : 'INVALID_ARGUMENT';
+      return this.refuse(
+        facts,
+        refusal(
+          status,
+          decision.reason,
+          decision.message,
+          fieldAt(decision.field, decision.message, decision.reason),
+        ),
+      );
+    }
+    const event: RoutedEvent = {
+      kind: 'routed',
+      facts,
+      ruleId: decision.ruleId,
+      notTaken: decision.notTaken,
+      idempotencyKey: key,
+    };
+    const records = this.records(envelope, payload, decision, facts, trace);
+    try {
+      const write = this.deps.writer.write({
+        records,
+        events: [event],
+        deadlineAtMs: context.deadlineAtMs,
+      });
+      const locations = await withDeadline(write, context.deadlineAtMs);
+      if (locations === TIMED_OUT) {
+        return { kind: 'refused', messageId: facts.messageId, refusal: DEADLINE_PASSED };
+      }
+      return { kind: 'ack', ack: buildAck(event, locations, this.deps.settings.topicPrefix) };
+    } catch (error) {
+      return {
+        kind: 'refused',
+        messageId: facts.messageId,
+        refusal: refusalFromError(error, facts.traceId),
+      };
+    }
+  }
+
+  /** One record per route, stamped with the gateway's receipt. */
+  private records(
+    envelope: Envelope,
+    payload: unknown,
+    decision: RoutedDecision,
+    facts: MessageFacts,
+    trace: TraceContext,
+  ): OutboundRecord[] {
+    const { topicPrefix } = this.deps.settings;
+    const stamped: Envelope = {
+      ...envelope,
+      receipt: {
+        sender: facts.identity,
+        receivedAt: facts.at,
+        payloadSha256: facts.payloadSha256,
+        replyDueAt: this.replyDue(envelope, facts.at),
+        traceId: facts.traceId,
+      },
+    };
+    const carrier = {
+      traceparent: formatTraceparent(trace),
+      ...(trace.tracestate ? { tracestate: trace.tracestate } : {}),
+    };
+    return decision.routes.map((route) => {
+      const record = encodeMessageRecord(`${topicPrefix}${route.topic}`, stamped, carrier);
+      // The directory is compacted by country: its key is the country whose contact point it is.
+      return route.topic === TOPICS.contactPointDirectory
+        ? { ...record, key: Buffer.from(directoryKey(envelope, payload), 'utf8') }
+        : record;
+    });
+  }
+
+  private replyDue(envelope: Envelope, at: Date): Date | undefined {
+    if (envelope.messageType !== 'information-request') return undefined;
+    const deadlines = this.deps.settings.replyDeadlinesMs;
+    const ms =
+      {
+        [Priority.PRIORITY_IMMEDIATE]: deadlines.immediate,
+        [Priority.PRIORITY_URGENT]: deadlines.urgent,
+        [Priority.PRIORITY_HIGH]: deadlines.high,
+      }[envelope.priority as number] ?? deadlines.routine;
+    return new Date(at.getTime() + ms);
+  }
+
+  /** Answers a refusal now; its dead-letter and audit records follow in the background. */
+  private refuse(facts: MessageFacts, answer: GatewayRefusal): PublishOutcome {
+    const { instanceId, topicPrefix } = this.deps.settings;
+    this.writeBehind({
+      records: [deadLetterRecord(facts, answer, instanceId, topicPrefix)],
+      events: [{ kind: 'refused', facts, refusal: answer }],
+      deadlineAtMs: facts.at.getTime() + 30_000,
+    });
+    return { kind: 'refused', messageId: facts.messageId, refusal: answer };
+  }
+
+  private writeBehind(job: WriteJob<GatewayEvent>): void {
+    const write = this.deps.writer.write(job).catch((error: unknown) => {
+      this.deps.logger.warn(
+        { err: String(error), events: job.events.map((e) => e.kind) },
+        'audit/dead-letter write failed',
+      );
+    });
+    this.backgroundWrites.add(write);
+    void write.finally(() => this.backgroundWrites.delete(write));
+  }
+}
+
+function messageFacts(
+  envelope: Envelope,
+  identity: Identity,
+  trace: TraceContext,
+  at: Date,
+): MessageFacts {
+  return {
+    messageId: envelope.messageId,
+    messageType: envelope.messageType,
+    origin: formatOrigin(envelope.origin),
+    identity: identity.urn,
+    traceId: trace.traceId,
+    payloadSha256: createHash('sha256').update(envelope.payload).digest('hex'),
+    payloadSize: envelope.payload.length,
+    schemaVersion: envelope.schemaVersion,
+    at,
+  };
+}
+
+function fieldAt(field: string | undefined, description: string, reason: string): FieldViolation[] {
+  return field === undefined ? [] : [{ field, description, reason }];
+}
+
+/** The country a contact-point-update is about (its schema requires `country`). */
+function directoryKey(envelope: Envelope, payload: unknown): string {
+  const country = (payload as { country?: unknown } | null)?.country;
+  return typeof country === 'string' ? country : (envelope.origin?.country ?? '');
+}
+
+/** Past the deadline the outcome is unknown: the transaction may still commit. */
+const DEADLINE_PASSED = refusal(
+  'DEADLINE_EXCEEDED',
+  'KAFKA_UNAVAILABLE',
+  'Kafka did not confirm the write before the deadline; the message may or may not be stored: retry with the same message id',
+  [],
+  1000,
+);
