@@ -1,6 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { PublishRefusedError } from '../../../src/client';
 import { loadConfig } from '../../../src/config';
 import { LocalKafkaCluster } from '../../../src/local-kafka';
