@@ -27,6 +27,7 @@ export default tseslint.config(
         require: 'readonly',
         process: 'readonly',
         __dirname: 'readonly',
+        console: 'readonly',
       },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -22,6 +22,18 @@ export interface WriteJob<E> {
   readonly records: readonly OutboundRecord[];
   readonly events: readonly E[];
   readonly deadlineAtMs: number;
+  /**
+   * Consumer offsets committed in the same transaction (consume-process-produce): a reader's
+   * position moves exactly when its output is written. `offset` is the next offset to read.
+   */
+  readonly consumerOffsets?: readonly ConsumerOffset[];
+}
+
+export interface ConsumerOffset {
+  readonly groupId: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
 }
 
 export interface LandedJob<E> {
@@ -224,6 +236,7 @@ export class TransactionalWriter<E> {
         landed = await this.sendJobs(transaction, batch);
         const extra = participants.flatMap((p) => p.prepare(landed));
         if (extra.length > 0) await this.sendRecords(transaction, extra);
+        for (const offsets of offsetsByGroup(batch)) await transaction.sendOffsets(offsets);
         stage = 'commit';
         await transaction.commit();
       } catch (error) {
@@ -260,6 +273,7 @@ export class TransactionalWriter<E> {
     transaction: Pick<Producer, 'sendBatch'>,
     records: readonly OutboundRecord[],
   ): Promise<RecordLocation[]> {
+    if (records.length === 0) return [];
     await this.partitions.ensure(records.map((r) => r.topic));
     const placed = records.map((record) => ({
       record,
@@ -343,6 +357,36 @@ export class TransactionalWriter<E> {
     this.currentState = state;
     for (const listener of this.listeners) listener(state);
   }
+}
+
+/** The highest offset per group/topic/partition of the batch, in kafkajs's sendOffsets shape. */
+function offsetsByGroup<E>(batch: readonly { job: WriteJob<E> }[]): Array<{
+  consumerGroupId: string;
+  topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>;
+}> {
+  const latest = new Map<string, Map<string, ConsumerOffset>>();
+  for (const { job } of batch) {
+    for (const offset of job.consumerOffsets ?? []) {
+      const group = latest.get(offset.groupId) ?? new Map<string, ConsumerOffset>();
+      latest.set(offset.groupId, group);
+      const slot = `${offset.topic}/${offset.partition}`;
+      const previous = group.get(slot);
+      if (previous === undefined || BigInt(previous.offset) < BigInt(offset.offset))
+        group.set(slot, offset);
+    }
+  }
+  return [...latest].map(([consumerGroupId, group]) => {
+    const topics = new Map<string, Array<{ partition: number; offset: string }>>();
+    for (const o of group.values())
+      topics.set(o.topic, [
+        ...(topics.get(o.topic) ?? []),
+        { partition: o.partition, offset: o.offset },
+      ]);
+    return {
+      consumerGroupId,
+      topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
+    };
+  });
 }
 
 type Placed = { readonly record: OutboundRecord; readonly partition: number };

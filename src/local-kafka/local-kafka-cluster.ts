@@ -83,7 +83,7 @@ export class LocalKafkaCluster {
     const specs = Array.from({ length: options.nodes }, (_, index) =>
       nodeSpec(rootDir, index + 1, ports[index * 2] as number, ports[index * 2 + 1] as number),
     );
-    const clusterId = clusterIdFrom(randomBytes(16));
+    const clusterId = newClusterId();
     const processes = await Promise.all(
       specs.map(async (spec) => {
         const nodeDir = path.dirname(spec.dataDir);
@@ -257,6 +257,17 @@ function nodeSpec(rootDir: string, nodeId: number, brokerPort: number, controlle
   mkdirSync(spec.dataDir, { recursive: true });
   mkdirSync(spec.logDir, { recursive: true });
   return spec;
+}
+
+/**
+ * A random cluster id that does not start with '-' (the storage tool would read it as an
+ * option), as Kafka's own Uuid.randomUuid() ensures.
+ */
+function newClusterId(): string {
+  for (;;) {
+    const id = clusterIdFrom(randomBytes(16));
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function lastLines(file: string, count: number): string {

@@ -1,0 +1,68 @@
+import type { Admin, Kafka } from 'kafkajs';
+import type { LandedJob, TransactionParticipant } from '../kafka/transactional-writer';
+import type { OutboundRecord } from '../kafka/record-format';
+import { readTopicToEnd } from '../kafka/topic-reader';
+import {
+  auditRecordsFor,
+  resumeChain,
+  startChain,
+  type AuditFields,
+  type ChainState,
+} from './audit-chain';
+import { readHeads } from './audit-head';
+import { outboundAuditRecords, type AuditTopics } from './audit-outbound';
+
+/**
+ * Puts the audit records of every transaction into that same transaction: a message is routed
+ * (or refused, or delivered) exactly when its audit record exists. The chain only moves on when
+ * the transaction commits, so an aborted batch leaves no hole in it.
+ */
+export class AuditParticipant<E> implements TransactionParticipant<E> {
+  private pending: ChainState | undefined;
+
+  /**
+   * @param toFields the audit entries of one landed job (its events, with the locations its
+   *   records landed at).
+   */
+  constructor(
+    private state: ChainState,
+    private readonly topics: AuditTopics,
+    private readonly toFields: (landed: LandedJob<E>) => readonly AuditFields[],
+  ) {}
+
+  get chain(): ChainState {
+    return this.state;
+  }
+
+  prepare(landed: readonly LandedJob<E>[]): OutboundRecord[] {
+    const batch = auditRecordsFor(
+      this.state,
+      landed.flatMap((job) => this.toFields(job)),
+    );
+    this.pending = batch.next;
+    return outboundAuditRecords(batch, this.topics);
+  }
+
+  committed(): void {
+    if (this.pending !== undefined) this.state = this.pending;
+    this.pending = undefined;
+  }
+
+  aborted(): void {
+    this.pending = undefined;
+  }
+}
+
+/**
+ * Where chain `chainId` stands: after its committed head in the heads topic, or a new chain.
+ * A writer restarting under the same id continues its chain without a gap.
+ */
+export async function loadChainState(
+  deps: { kafka: Kafka; admin: Admin },
+  topics: AuditTopics,
+  chainId: string,
+): Promise<ChainState> {
+  const records = await readTopicToEnd(deps, topics.heads);
+  const head = readHeads(records).heads.get(chainId);
+  return head === undefined ? startChain(chainId) : resumeChain(head);
+}

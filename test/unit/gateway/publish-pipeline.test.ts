@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { EMPTY_GRANTS, loadPublishPolicy } from '../../../src/authorization';
+import { Envelope, Priority } from '../../../src/generated/intelroute/v1/envelope';
+import type { GatewayEvent } from '../../../src/gateway/gateway-events';
+import { IdempotencyStore } from '../../../src/gateway/idempotency-store';
+import { PublishPipeline, type PublishOutcome } from '../../../src/gateway/publish-pipeline';
+import { IntelrouteError } from '../../../src/errors';
+import type { RecordLocation, WriteJob } from '../../../src/kafka/transactional-writer';
+import { parseIdentityUrn } from '../../../src/identity';
+import { loadRuleSet } from '../../../src/routing';
+import { silentLogger } from '../../../src/telemetry/logger';
+import { loadSchemaRegistry } from '../../../src/validation';
+import { FIXTURE_NOW, payloadBytes, validEnvelope } from '../../helpers/envelopes';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const registry = loadSchemaRegistry({ schemasDir: path.join(ROOT, 'schemas') });
+const rules = loadRuleSet(readFileSync(path.join(ROOT, 'config/routing.yaml'), 'utf8'));
+const policy = loadPublishPolicy(readFileSync(path.join(ROOT, 'config/policy.yaml'), 'utf8'));
+const FR = parseIdentityUrn('urn:intelroute:ncb:FR');
+
+/** A writer that records jobs and answers as told (a test double of Kafka, for the pure core). */
+class FakeWriter {
+  jobs: WriteJob<GatewayEvent>[] = [];
+  answer: (job: WriteJob<GatewayEvent>) => Promise<RecordLocation[]> = async (job) =>
+    job.records.map((r, i) => ({ topic: r.topic, partition: 0, offset: String(i) }));
+  write(job: WriteJob<GatewayEvent>): Promise<RecordLocation[]> {
+    this.jobs.push(job);
+    return this.answer(job);
+  }
+}
+
+function pipeline(writer: FakeWriter) {
+  return new PublishPipeline({
+    registry,
+    policy,
+    rules: () => rules,
+    grants: () => EMPTY_GRANTS,
+    memberCountries: new Set(['FR', 'DE', 'DK', 'IT', 'NL']),
+    writer,
+    store: new IdempotencyStore(60_000, 100),
+    logger: silentLogger(),
+    now: () => FIXTURE_NOW.getTime(),
+    settings: {
+      topicPrefix: 't.',
+      instanceId: 'gw-test',
+      maxPayloadBytes: 1_048_576,
+      maxFutureSkewMs: 300_000,
+      replyDeadlinesMs: { routine: 1000, high: 2000, urgent: 3000, immediate: 4000 },
+    },
+  });
+}
+
+const publish = (p: PublishPipeline, envelope: Envelope, deadlineAtMs = Date.now() + 10_000) =>
+  p.publish(envelope, { identity: FR, deadlineAtMs });
+
+describe('PublishPipeline', () => {
+  it('writes one stamped record per route in one job and acknowledges with their locations', async () => {
+    const writer = new FakeWriter();
+    const envelope = validEnvelope('information-request', { priority: Priority.PRIORITY_URGENT });
+    const outcome = await publish(pipeline(writer), envelope);
+
+    expect(writer.jobs).toHaveLength(1);
+    const [job] = writer.jobs;
+    expect(job!.records.map((r) => r.topic)).toEqual(['t.intel.v1.country.DE']);
+    const stored = Envelope.decode(job!.records[0]!.value);
+    expect(stored.receipt).toMatchObject({ sender: FR.urn, receivedAt: FIXTURE_NOW });
+    expect(stored.receipt?.replyDueAt).toEqual(new Date(FIXTURE_NOW.getTime() + 3000));
+    expect(job!.events).toEqual([
+      expect.objectContaining({ kind: 'routed', idempotencyKey: `ncb:FR|${envelope.messageId}` }),
+    ]);
+    expect(outcome).toEqual({
+      kind: 'ack',
+      ack: expect.objectContaining({
+        messageId: envelope.messageId,
+        records: [{ topic: 't.intel.v1.country.DE', partition: 0, offset: '0' }],
+      }),
+    });
+  });
+
+  it('lets a concurrent retry of the same id wait for the first attempt instead of writing again', async () => {
+    const writer = new FakeWriter();
+    let release!: () => void;
+    const base = writer.answer;
+    writer.answer = (job) =>
+      new Promise((resolve) => (release = () => void base(job).then(resolve)));
+    const p = pipeline(writer);
+    const envelope = validEnvelope('seizure-report');
+    const first = publish(p, envelope);
+    const retry = publish(p, envelope);
+    release();
+    const [a, b] = (await Promise.all([first, retry])) as [PublishOutcome, PublishOutcome];
+    expect(writer.jobs.filter((j) => j.records.length > 0)).toHaveLength(1);
+    expect(a).toMatchObject({ kind: 'ack', ack: { duplicate: false } });
+    expect(b).toMatchObject({
+      kind: 'ack',
+      ack: { duplicate: true, messageId: envelope.messageId },
+    });
+  });
+
+  it('answers DEADLINE_EXCEEDED when Kafka does not confirm in time, and UNAVAILABLE when it fails', async () => {
+    const slow = new FakeWriter();
+    slow.answer = () => new Promise(() => undefined);
+    const late = await publish(pipeline(slow), validEnvelope('seizure-report'), Date.now() + 50);
+    expect(late).toMatchObject({
+      kind: 'refused',
+      refusal: { status: 'DEADLINE_EXCEEDED', reason: 'KAFKA_UNAVAILABLE', retryDelayMs: 1000 },
+    });
+
+    const down = new FakeWriter();
+    down.answer = async () => {
+      throw new IntelrouteError('KAFKA_UNAVAILABLE', 'Kafka is unavailable; nothing was written');
+    };
+    const failed = await publish(pipeline(down), validEnvelope('seizure-report'));
+    expect(failed).toMatchObject({
+      kind: 'refused',
+      refusal: { status: 'UNAVAILABLE', reason: 'KAFKA_UNAVAILABLE' },
+    });
+  });
+
+  it('refuses at once and writes a dead letter that holds the hash of the payload, not the payload', async () => {
+    const writer = new FakeWriter();
+    const secret = 'marker-7f3a9c-do-not-leak';
+    const envelope = validEnvelope('seizure-report', {
+      payload: payloadBytes({ summary: secret }),
+    });
+    const outcome = await publish(pipeline(writer), envelope);
+    expect(outcome).toMatchObject({
+      kind: 'refused',
+      refusal: { status: 'INVALID_ARGUMENT', reason: 'SCHEMA_VIOLATION' },
+    });
+    expect(writer.jobs).toHaveLength(1);
+    const [record] = writer.jobs[0]!.records;
+    expect(record!.topic).toBe('t.intel.v1.deadletter');
+    expect(record!.value.toString()).not.toContain(secret);
+    expect(JSON.parse(record!.value.toString())).toMatchObject({
+      reason: 'SCHEMA_VIOLATION',
+      identity: FR.urn,
+    });
+  });
+
+  it('keys a contact-point update by the country it is about, and refuses another country’s', async () => {
+    const writer = new FakeWriter();
+    const IT = parseIdentityUrn('urn:intelroute:ncb:IT');
+    const own = await pipeline(writer).publish(validEnvelope('contact-point-update'), {
+      identity: IT,
+      deadlineAtMs: Date.now() + 5000,
+    });
+    expect(own.kind).toBe('ack');
+    const directory = writer.jobs[0]!.records.find(
+      (r) => r.topic === 't.intel.v1.directory.contact-points',
+    );
+    expect(directory?.key.toString()).toBe('IT');
+
+    const envelope = validEnvelope('contact-point-update');
+    const payload = { ...(JSON.parse(envelope.payload.toString()) as object), country: 'DE' };
+    const foreign = await pipeline(new FakeWriter()).publish(
+      { ...envelope, payload: payloadBytes(payload) },
+      { identity: IT, deadlineAtMs: Date.now() + 5000 },
+    );
+    expect(foreign).toMatchObject({
+      kind: 'refused',
+      refusal: { status: 'PERMISSION_DENIED', reason: 'ORIGIN_MISMATCH' },
+    });
+  });
+});
