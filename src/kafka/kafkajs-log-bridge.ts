@@ -2,6 +2,13 @@ import { logLevel as KafkaLogLevel, type logCreator } from 'kafkajs';
 import type { Logger } from '../telemetry/logger';
 
 /**
+ * kafkajs warns whenever an idempotent producer has bounded retries. Ours are bounded on
+ * purpose (a call must fail within its deadline), and after any failure the transactional
+ * writer replaces the producer with a new epoch, which is what keeps sequences valid.
+ */
+const EXPECTED_RETRY_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
+/**
  * Routes kafkajs's own log lines into our pino logger (component "kafkajs"), so they are
  * structured JSON like every other line, at the matching level.
  */
@@ -9,6 +16,7 @@ export function kafkajsLogCreator(logger: Logger): logCreator {
   return () =>
     ({ level, log }) => {
       const { message, ...fields } = log;
+      if (message === EXPECTED_RETRY_WARNING) return;
       const child = { component: 'kafkajs', ...fields };
       switch (level) {
         case KafkaLogLevel.ERROR:
