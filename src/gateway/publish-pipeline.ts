@@ -7,7 +7,7 @@ import {
 } from '../authorization';
 import type { FieldViolation } from '../contract/rich-status';
 import { TOPICS } from '../contract/topic-names';
-import { Priority, type Envelope } from '../generated/intelroute/v1/envelope';
+import { Envelope, Priority } from '../generated/intelroute/v1/envelope';
 import type { PublishAck } from '../generated/intelroute/v1/gateway';
 import type { Identity } from '../identity/identity';
 import { encodeMessageRecord, formatOrigin, type OutboundRecord } from '../kafka/record-format';
@@ -73,7 +73,7 @@ export class PublishPipeline {
 
   async publish(envelope: Envelope, context: PublishContext): Promise<PublishOutcome> {
     const trace = childContext(context.parentTrace);
-    const facts = messageFacts(envelope, context.identity, trace, new Date(this.deps.now()));
+    const facts = messageFacts(envelope, context.identity.urn, trace, new Date(this.deps.now()));
     try {
       const checked = this.check(envelope, context.identity, facts);
       if (checked.kind === 'refused') return this.refuse(facts, checked.refusal);
@@ -100,6 +100,26 @@ export class PublishPipeline {
         refusal: refusalFromError(error, facts.traceId),
       };
     }
+  }
+
+  /**
+   * Records a refusal decided before the pipeline could run (the caller proved no identity): a
+   * dead-letter and an audit record naming the peer as far as it is known. Returns the outcome
+   * to send.
+   */
+  refuseUnidentified(
+    envelope: Envelope | undefined,
+    peer: string,
+    answer: GatewayRefusal,
+    parentTrace?: TraceContext,
+  ): PublishOutcome {
+    const facts = messageFacts(
+      envelope ?? Envelope.create(),
+      peer,
+      childContext(parentTrace),
+      new Date(this.deps.now()),
+    );
+    return this.refuse(facts, answer);
   }
 
   /** Waits for the dead-letter and audit writes of refusals already answered. */
@@ -319,7 +339,7 @@ export class PublishPipeline {
 
 function messageFacts(
   envelope: Envelope,
-  identity: Identity,
+  identity: string,
   trace: TraceContext,
   at: Date,
 ): MessageFacts {
@@ -327,7 +347,7 @@ function messageFacts(
     messageId: envelope.messageId,
     messageType: envelope.messageType,
     origin: formatOrigin(envelope.origin),
-    identity: identity.urn,
+    identity,
     traceId: trace.traceId,
     payloadSha256: createHash('sha256').update(envelope.payload).digest('hex'),
     payloadSize: envelope.payload.length,

@@ -26,3 +26,16 @@ export function callIdentity(call: AnyCall, insecureDev: boolean): Identity | Ga
     return refusal('UNAUTHENTICATED', 'UNAUTHENTICATED', message);
   }
 }
+
+/**
+ * What can be said of a caller that proved no identity, for the audit trail: the SHA-256
+ * fingerprint of its certificate when it showed one (TLS accepted it, but it names no usable
+ * URN), else its address. Never trusted as an identity.
+ */
+export function peerDescription(call: AnyCall): string {
+  const certificate = call.getAuthContext().sslPeerCertificate;
+  const fingerprint = certificate?.fingerprint256;
+  return fingerprint
+    ? `unidentified-certificate:${fingerprint}`
+    : `unidentified-peer:${call.getPeer()}`;
+}

@@ -8,7 +8,7 @@ import type { Identity } from '../../identity/identity';
 import { parseTraceparent } from '../../telemetry/trace-context';
 import { isGatewayRefusal, refusal, type GatewayRefusal } from '../gateway-refusal';
 import type { PublishOutcome, PublishPipeline } from '../publish-pipeline';
-import { callIdentity } from './call-identity';
+import { callIdentity, peerDescription } from './call-identity';
 import { serviceErrorOfRefusal, statusOfRefusal } from './refusal-status';
 import type { StreamLease, StreamRegistry } from './stream-registry';
 import type { TokenBuckets } from './token-bucket';
@@ -33,9 +33,14 @@ export function publishHandler(
 ): grpc.handleUnaryCall<PublishRequest, PublishAck> {
   return (call, callback) => {
     const identity = callIdentity(call, deps.insecureDev);
-    const messageId = call.request.envelope?.messageId ?? '';
     if (isGatewayRefusal(identity)) {
-      callback(serviceErrorOfRefusal(identity, messageId));
+      const outcome = deps.pipeline.refuseUnidentified(
+        call.request.envelope,
+        peerDescription(call),
+        identity,
+      );
+      if (outcome.kind === 'refused')
+        callback(serviceErrorOfRefusal(outcome.refusal, outcome.messageId));
       return;
     }
     void publishOne(deps, call, identity, call.request).then((outcome) =>
@@ -57,6 +62,7 @@ export function publishStreamHandler(
   return (call) => {
     const identity = callIdentity(call, deps.insecureDev);
     if (isGatewayRefusal(identity)) {
+      deps.pipeline.refuseUnidentified(undefined, peerDescription(call), identity);
       call.emit('error', serviceErrorOfRefusal(identity, ''));
       return;
     }

@@ -2,7 +2,10 @@ import * as grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { PublishRefusedError, type GatewayClient } from '../../../src/client';
+import { loadCertificateAuthority, certFolderPaths } from '../../../src/certs';
+import { createGatewayClient, PublishRefusedError, type GatewayClient } from '../../../src/client';
+import { AuditEvent, AuditRecord } from '../../../src/generated/intelroute/v1/records';
+import { craftClientCertificate } from '../../unit/identity/crafted-certificate';
 import type { Refusal } from '../../../src/contract/rich-status';
 import { DeadLetterRecord } from '../../../src/generated/intelroute/v1/records';
 import { IntelGatewayClient } from '../../../src/generated/intelroute/v1/gateway';
@@ -136,6 +139,44 @@ describe('gateway refusals', () => {
     });
     raw.close();
     expect(error.code).toBe(grpc.status.UNAVAILABLE);
+  });
+
+  it('refuses a CA-signed certificate that names no identity with UNAUTHENTICATED, and audits it', async () => {
+    const authority = await loadCertificateAuthority(certFolderPaths(gw.certs.dir));
+    const crafted = await craftClientCertificate(authority, [
+      { type: 'dns', value: 'not-an-identity.example' },
+    ]);
+    const client = createGatewayClient({
+      address: gw.address,
+      tls: {
+        caFile: path.join(gw.certs.dir, 'ca.crt'),
+        cert: crafted.certificatePem,
+        key: crafted.privateKeyPem,
+        serverName: 'localhost',
+      },
+      retry: false,
+    });
+    const envelope = validEnvelope('seizure-report');
+    const refusal = await refusalOf(client, envelope);
+    client.close();
+    expect(refusal).toMatchObject({ codeName: 'UNAUTHENTICATED', reason: 'UNAUTHENTICATED' });
+    const audit = await eventually(
+      async () =>
+        (await readAllCommitted(kafka, gw.topic('intel.v1.audit'))).map((r) =>
+          AuditRecord.fromJSON(JSON.parse(r.value.toString())),
+        ),
+      (records) =>
+        records.some(
+          (r) => r.messageId === envelope.messageId && r.event === AuditEvent.AUDIT_EVENT_REFUSED,
+        ),
+    );
+    const refused = audit.find(
+      (r) => r.messageId === envelope.messageId && r.event === AuditEvent.AUDIT_EVENT_REFUSED,
+    )!;
+    expect(refused).toMatchObject({
+      reason: 'UNAUTHENTICATED',
+      identity: expect.stringMatching(/^unidentified-certificate:[0-9A-F:]+$/),
+    });
   });
 
   it('survives garbage bytes on its port and keeps serving', async () => {
