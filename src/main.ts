@@ -8,7 +8,7 @@ import { createKafkaClient } from './kafka/kafka-client';
 import { describeChange } from './kafka/topic-diff';
 import { applyTopicPlan } from './kafka/topic-provisioning';
 import { LocalKafkaCluster } from './local-kafka';
-import type { Logger } from './telemetry/logger';
+import type { IntelrouteMetrics, Logger } from './telemetry';
 
 /** A started intelroute: where it listens, and one way to stop everything in order. */
 export interface RunningIntelroute {
@@ -30,6 +30,8 @@ export interface StartOptions {
    * configured cluster only, topics as they are (operators run `topics apply`).
    */
   readonly mode?: 'all-in-one' | 'gateway-only';
+  /** The process's instruments (from startTelemetry at the command's start). */
+  readonly metrics?: IntelrouteMetrics;
 }
 
 /**
@@ -72,6 +74,7 @@ export async function startIntelroute(options: StartOptions): Promise<RunningInt
       memberCountries: memberCountryCodes(config.topics),
       kafka: createKafkaClient({ ...config.kafka, brokers, logger }),
       logger,
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     });
     stack.push(() => gateway.stop());
     await gateway.start();

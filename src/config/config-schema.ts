@@ -131,5 +131,52 @@ export const CONFIG_SCHEMA = {
         maxMessageBytes: { type: 'integer', minimum: 1024, maximum: 104857600, default: 2097152 },
       },
     },
+    // --- readers and subscriptions (ReadersConfig) ---
+    readers: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        instanceId: {
+          type: ['string', 'null'],
+          pattern: '^[A-Za-z0-9._-]{1,100}$',
+          default: null,
+        },
+        maxAttempts: { type: 'integer', minimum: 1, maximum: 1000, default: 8 },
+        retryInitialBackoffMs: { type: 'integer', minimum: 1, default: 200 },
+        retryMaxBackoffMs: { type: 'integer', minimum: 1, default: 30000 },
+        dedupeWindowMs: { type: ['integer', 'null'], minimum: 1000, default: null },
+        dedupeMaxEntries: { type: 'integer', minimum: 1, default: 500000 },
+        partitionsConcurrently: { type: 'integer', minimum: 1, maximum: 64, default: 4 },
+        sessionTimeoutMs: { type: 'integer', minimum: 6000, maximum: 300000, default: 30000 },
+        commitTimeoutMs: { type: 'integer', minimum: 100, default: 30000 },
+        commitMaxMessages: { type: 'integer', minimum: 1, maximum: 10000, default: 100 },
+        commitMaxDelayMs: { type: 'integer', minimum: 0, default: 500 },
+        maxBytesPerPartition: { type: 'integer', minimum: 1024, default: 1048576 },
+        webhookTimeoutMs: { type: 'integer', minimum: 100, default: 10000 },
+        fileSinkTailScanBytes: { type: 'integer', minimum: 1024, default: 16777216 },
+        subscriptionDefaultMaxInFlight: { type: 'integer', minimum: 1, maximum: 1000, default: 64 },
+        subscriptionMaxInFlightLimit: { type: 'integer', minimum: 1, maximum: 1000, default: 1000 },
+        shutdownGraceMs: { type: 'integer', minimum: 1000, default: 30000 },
+      },
+    },
+    // --- end readers and subscriptions ---
+    // --- telemetry (TelemetryConfig) ---
+    telemetry: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        serviceName: {
+          type: ['string', 'null'],
+          pattern: '^[A-Za-z0-9._-]{1,100}$',
+          default: null,
+        },
+        metricsHost: { type: 'string', minLength: 1, maxLength: 255, default: '127.0.0.1' },
+        metricsPort: { type: ['integer', 'null'], minimum: 0, maximum: 65535, default: 9464 },
+        shutdownTimeoutMs: { type: 'integer', minimum: 100, maximum: 600000, default: 5000 },
+      },
+    },
+    // --- end telemetry ---
   },
 } as const;

@@ -11,6 +11,8 @@ export interface IntelrouteConfig {
   readonly localKafka: LocalKafkaConfig;
   readonly topics: TopicsConfig;
   readonly gateway: GatewayConfig;
+  readonly readers: ReadersConfig;
+  readonly telemetry: TelemetryConfig;
 }
 
 export interface KafkaConfig {
@@ -108,3 +110,68 @@ export interface GatewayConfig {
   /** Most jobs in one Kafka transaction. */
   readonly maxBatchMessages: number;
 }
+
+// --- Readers and subscriptions (src/consumers, `intelroute consume`) ---
+
+/** The consumer runtime behind every reader and gRPC subscription (src/consumers). */
+export interface ReadersConfig {
+  /**
+   * Names this reader process's Kafka transactional id and audit chain. Null:
+   * `<reader>-<hostname>` (e.g. `reader-country-FR-host1`), stable across restarts so that a
+   * restarted reader fences its killed predecessor. Two members of one group on one host need
+   * distinct ids.
+   */
+  readonly instanceId: string | null;
+  /** Handler attempts per message before it is parked in the dead-letter topic (1 = no retry). */
+  readonly maxAttempts: number;
+  /** Backoff after the first failed attempt; doubles per attempt up to `retryMaxBackoffMs`. */
+  readonly retryInitialBackoffMs: number;
+  readonly retryMaxBackoffMs: number;
+  /** How long a processed message id is remembered. Null: `topics.idempotencyRetentionMs`. */
+  readonly dedupeWindowMs: number | null;
+  /** Most message ids remembered per reader (oldest go first). */
+  readonly dedupeMaxEntries: number;
+  /** Partitions handled at once (each partition strictly in order). */
+  readonly partitionsConcurrently: number;
+  /** kafkajs consumer group session timeout; also bounds a handler call between heartbeats. */
+  readonly sessionTimeoutMs: number;
+  /** Deadline of one commit transaction (offsets + processed marks + audit); retried after. */
+  readonly commitTimeoutMs: number;
+  /**
+   * A partition commits the messages it handled in one transaction once this many wait, or the
+   * oldest waited `commitMaxDelayMs` (and always at the end of a fetched batch, before a retry
+   * wait, a rebalance or a stop). A crash replays at most that many to the handler.
+   */
+  readonly commitMaxMessages: number;
+  readonly commitMaxDelayMs: number;
+  /** Most bytes one fetch buffers per partition: the memory bound of a slow sink. */
+  readonly maxBytesPerPartition: number;
+  /** One webhook POST; a timeout counts as a failed (retried) attempt. */
+  readonly webhookTimeoutMs: number;
+  /** How much of an output file's end is scanned at start for message ids already written. */
+  readonly fileSinkTailScanBytes: number;
+  /** gRPC Subscribe: unacked deliveries when the client asks for 0, and the most it may ask. */
+  readonly subscriptionDefaultMaxInFlight: number;
+  readonly subscriptionMaxInFlightLimit: number;
+  /** Bound on a reader's graceful stop (finish the message in hand, commit, leave the group). */
+  readonly shutdownGraceMs: number;
+}
+// --- end readers and subscriptions ---
+
+// --- Telemetry (src/telemetry: traces, metrics, health endpoints) ---
+
+/**
+ * The process's own telemetry settings. Where spans go, sampling and resource attributes are not
+ * here: the standard OTEL_* variables set them (docs/telemetry.md).
+ */
+export interface TelemetryConfig {
+  /** `service.name` (OTEL_SERVICE_NAME wins). Null: the process's role, e.g. `intelroute-gateway`. */
+  readonly serviceName: string | null;
+  /** Address of the HTTP server for /metrics, /healthz and /readyz (0.0.0.0 in containers). */
+  readonly metricsHost: string;
+  /** Its port (0 picks a free one, for tests). Null: no HTTP server at all. */
+  readonly metricsPort: number | null;
+  /** Bound on flushing spans at shutdown, so an unreachable collector cannot hold the exit. */
+  readonly shutdownTimeoutMs: number;
+}
+// --- end telemetry ---

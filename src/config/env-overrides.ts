@@ -36,6 +36,24 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { variable: 'INTELROUTE_GRANTS_FILE', path: ['gateway', 'grantsFile'], kind: 'string' },
   { variable: 'INTELROUTE_RULES_FILE', path: ['gateway', 'rulesFile'], kind: 'string' },
   { variable: 'INTELROUTE_INSECURE_DEV', path: ['gateway', 'insecureDev'], kind: 'boolean' },
+  // --- readers and subscriptions ---
+  { variable: 'INTELROUTE_READER_INSTANCE_ID', path: ['readers', 'instanceId'], kind: 'string' },
+  { variable: 'INTELROUTE_READER_MAX_ATTEMPTS', path: ['readers', 'maxAttempts'], kind: 'integer' },
+  {
+    variable: 'INTELROUTE_READER_RETRY_INITIAL_BACKOFF_MS',
+    path: ['readers', 'retryInitialBackoffMs'],
+    kind: 'integer',
+  },
+  // --- end readers and subscriptions ---
+  // --- telemetry ---
+  { variable: 'INTELROUTE_METRICS_HOST', path: ['telemetry', 'metricsHost'], kind: 'string' },
+  { variable: 'INTELROUTE_METRICS_PORT', path: ['telemetry', 'metricsPort'], kind: 'integer' },
+  {
+    variable: 'INTELROUTE_TELEMETRY_SERVICE_NAME',
+    path: ['telemetry', 'serviceName'],
+    kind: 'string',
+  },
+  // --- end telemetry ---
 ];
 
 export type ParsedEnvValue = { ok: true; value: unknown } | { ok: false; problem: string };

@@ -11,6 +11,9 @@ export const TOPICS = {
   auditHeads: 'intel.v1.audit.heads',
   idempotency: 'intel.v1.idempotency',
   contactPointDirectory: 'intel.v1.directory.contact-points',
+  // Readers' processed message ids (compacted + retention, key "<group>|<message_id>"): the
+  // de-duplication memory of src/consumers, written with each reader's offset commit.
+  readersProcessed: 'intel.v1.readers.processed',
 } as const;
 
 const COUNTRY_PREFIX = 'intel.v1.country.';

@@ -72,6 +72,32 @@ export const ERROR_CODES = {
   // `intelroute audit trace`: no audit record mentions the message id.
   AUDIT_MESSAGE_NOT_FOUND: { grpc: 'NOT_FOUND', retriable: false },
   // --- end audit trail ---
+
+  // --- Readers and subscriptions (src/consumers, `intelroute consume|directory`) ---
+  // A reader's handler (sink) failed for a reason that may pass: the runtime retries it with
+  // backoff and parks the message in the dead-letter topic after `readers.maxAttempts`.
+  READER_HANDLER_FAILED: { grpc: 'UNAVAILABLE', retriable: true },
+  // The sink refused the message for good (a webhook's 4xx other than 408/429): it is parked in
+  // the dead-letter topic at once, without further attempts.
+  READER_HANDLER_REJECTED: { grpc: 'FAILED_PRECONDITION', retriable: false },
+  // Bad reader options: an unknown country, an unusable output file or webhook URL, conflicting
+  // sinks.
+  READER_OPTIONS_INVALID: { grpc: 'INVALID_ARGUMENT', retriable: false },
+  // The identity already has an active subscription (one at a time per identity, so offsets
+  // stay consistent). Retriable: the other stream may be ending (a dropped connection the server
+  // has not noticed yet).
+  SUBSCRIPTION_ALREADY_ACTIVE: { grpc: 'FAILED_PRECONDITION', retriable: true },
+  // The subscription is stopping or stopped: it delivers nothing more and takes no acks.
+  SUBSCRIPTION_CLOSED: { grpc: 'UNAVAILABLE', retriable: true },
+  // `intelroute directory show <CC>`: no contact point was ever designated for the country.
+  DIRECTORY_COUNTRY_UNKNOWN: { grpc: 'NOT_FOUND', retriable: false },
+  // --- end readers and subscriptions ---
+
+  // --- Link detection (src/links) ---
+  // The network secret that keys selector hashes is not bytes or is shorter than 32 bytes: a
+  // configuration fault, raised before any payload is read, never because of a payload.
+  LINK_SECRET_INVALID: { grpc: 'INTERNAL', retriable: false },
+  // --- end link detection ---
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /** The gRPC status names intelroute answers with (mapped to numbers in the gateway). */

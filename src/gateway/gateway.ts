@@ -15,7 +15,7 @@ import { PROJECT_ROOT, type GatewayConfig } from '../config';
 import { TOPICS } from '../contract/topic-names';
 import { TransactionalWriter, type WriterState } from '../kafka/transactional-writer';
 import { loadRuleSet, type RuleSet } from '../routing';
-import type { Logger } from '../telemetry/logger';
+import { noopIntelrouteMetrics, type IntelrouteMetrics, type Logger } from '../telemetry';
 import { loadSchemaRegistry } from '../validation';
 import { gatewayAuditFields } from './gateway-audit';
 import type { GatewayEvent } from './gateway-events';
@@ -37,6 +37,8 @@ export interface GatewayDeps {
   readonly kafka: Kafka;
   readonly logger: Logger;
   readonly now?: () => number;
+  /** The process's instruments (no-ops when telemetry is not started, e.g. in tests). */
+  readonly metrics?: IntelrouteMetrics;
 }
 
 type GatewayState = 'created' | 'starting' | 'serving' | 'stopping' | 'stopped';
@@ -53,6 +55,7 @@ export class Gateway {
   private readonly now: () => number;
   private readonly admin: Admin;
   private readonly streams: StreamRegistry;
+  private readonly metrics: IntelrouteMetrics;
   private rules!: WatchedDocument<RuleSet>;
   private grants: WatchedDocument<GrantTable> | undefined;
   private writer!: TransactionalWriter<GatewayEvent>;
@@ -66,6 +69,7 @@ export class Gateway {
     this.now = deps.now ?? Date.now;
     this.admin = deps.kafka.admin();
     this.streams = new StreamRegistry(deps.config.maxStreamsPerIdentity);
+    this.metrics = deps.metrics ?? noopIntelrouteMetrics();
   }
 
   get port(): number {
@@ -77,7 +81,17 @@ export class Gateway {
   }
 
   get writerState(): WriterState {
-    return this.writer.state;
+    return this.writer?.state ?? 'stopped';
+  }
+
+  /** True while serving with a writable Kafka (the readiness probe). */
+  get ready(): boolean {
+    return this.state === 'serving' && this.writerState === 'ready';
+  }
+
+  /** Messages being processed now. */
+  get inFlight(): number {
+    return this.pipeline?.inFlightCount ?? 0;
   }
 
   /** @throws IntelrouteError when a document is invalid, TLS is missing or Kafka is unreachable. */
@@ -100,6 +114,7 @@ export class Gateway {
       writer,
       logger: this.logger,
       now: this.now,
+      metrics: this.metrics,
       memberCountries: new Set(this.deps.memberCountries),
       settings: {
         topicPrefix: this.deps.topicPrefix,
@@ -231,6 +246,7 @@ export class Gateway {
       maxInFlightPerStream: config.maxInFlightPerStream,
       now: this.now,
       shuttingDown: () => this.state === 'stopping' || this.state === 'stopped',
+      metrics: this.metrics,
     };
     return new GatewayServer({
       ...config,

@@ -10,10 +10,26 @@ import { TOPICS } from '../contract/topic-names';
 import { Envelope, Priority } from '../generated/intelroute/v1/envelope';
 import type { PublishAck } from '../generated/intelroute/v1/gateway';
 import type { Identity } from '../identity/identity';
-import { encodeMessageRecord, formatOrigin, type OutboundRecord } from '../kafka/record-format';
+import {
+  encodeEnvelope,
+  formatOrigin,
+  messageRecord,
+  recordKey,
+  type OutboundRecord,
+} from '../kafka/record-format';
 import type { RecordLocation, WriteJob } from '../kafka/transactional-writer';
 import { decideRoutes, type RoutedDecision, type RuleSet } from '../routing';
-import { childContext, formatTraceparent, type TraceContext } from '../telemetry/trace-context';
+import {
+  errorType,
+  noopIntelrouteMetrics,
+  recordDecision,
+  routeSpan,
+  sendSpan,
+  validateSpan,
+  type IntelrouteMetrics,
+  type SendScope,
+  type SpanScope,
+} from '../telemetry';
 import type { Logger } from '../telemetry/logger';
 import { validateMessage, type SchemaRegistry } from '../validation';
 import { deadLetterRecord } from './dead-letter';
@@ -34,8 +50,11 @@ export interface PublishContext {
   readonly identity: Identity;
   /** Absolute time (ms since epoch) by which the sender needs the answer. */
   readonly deadlineAtMs: number;
-  /** The caller's trace context from its gRPC metadata, if any. */
-  readonly parentTrace?: TraceContext;
+  /**
+   * The span of this message's reception (child of the caller's trace): the pipeline's spans are
+   * its children, and its trace id is the message's (receipt, ack, audit, Kafka headers).
+   */
+  readonly span: SpanScope;
 }
 
 export interface PublishSettings {
@@ -58,6 +77,7 @@ export interface PublishPipelineDeps {
   readonly logger: Logger;
   readonly now: () => number;
   readonly settings: PublishSettings;
+  readonly metrics?: IntelrouteMetrics;
 }
 
 /**
@@ -68,21 +88,46 @@ export interface PublishPipelineDeps {
 export class PublishPipeline {
   private readonly inFlight = new Map<string, Promise<PublishOutcome>>();
   private readonly backgroundWrites = new Set<Promise<unknown>>();
+  private readonly metrics: IntelrouteMetrics;
+  private processing = 0;
 
-  constructor(private readonly deps: PublishPipelineDeps) {}
+  constructor(private readonly deps: PublishPipelineDeps) {
+    this.metrics = deps.metrics ?? noopIntelrouteMetrics();
+  }
+
+  /** Messages being processed now (the in-flight gauge). */
+  get inFlightCount(): number {
+    return this.processing;
+  }
 
   async publish(envelope: Envelope, context: PublishContext): Promise<PublishOutcome> {
-    const trace = childContext(context.parentTrace);
-    const facts = messageFacts(envelope, context.identity.urn, trace, new Date(this.deps.now()));
+    this.processing += 1;
     try {
-      const checked = this.check(envelope, context.identity, facts);
+      return await this.process(envelope, context);
+    } finally {
+      this.processing -= 1;
+    }
+  }
+
+  private async process(envelope: Envelope, context: PublishContext): Promise<PublishOutcome> {
+    const { span } = context;
+    const facts = messageFacts(
+      envelope,
+      context.identity.urn,
+      span.traceIds.traceId,
+      new Date(this.deps.now()),
+    );
+    try {
+      const validate = validateSpan(span);
+      const checked = validate.run(() => this.check(envelope, context.identity, facts));
+      validate.end();
       if (checked.kind === 'refused') return this.refuse(facts, checked.refusal);
       const key = `${facts.origin}|${envelope.messageId}`;
       const remembered = this.fromMemory(key, facts);
       if (remembered !== undefined) return remembered;
       const running = this.inFlight.get(key);
       if (running !== undefined) return this.asDuplicate(await running, facts);
-      const routing = this.route(envelope, checked.payload, context, { facts, trace, key });
+      const routing = this.route(envelope, checked.payload, context, { facts, key });
       this.inFlight.set(key, routing);
       try {
         return await routing;
@@ -111,12 +156,12 @@ export class PublishPipeline {
     envelope: Envelope | undefined,
     peer: string,
     answer: GatewayRefusal,
-    parentTrace?: TraceContext,
+    span: SpanScope,
   ): PublishOutcome {
     const facts = messageFacts(
       envelope ?? Envelope.create(),
       peer,
-      childContext(parentTrace),
+      span.traceIds.traceId,
       new Date(this.deps.now()),
     );
     return this.refuse(facts, answer);
@@ -219,28 +264,31 @@ export class PublishPipeline {
     envelope: Envelope,
     payload: unknown,
     context: PublishContext,
-    { facts, trace, key }: { facts: MessageFacts; trace: TraceContext; key: string },
+    { facts, key }: { facts: MessageFacts; key: string },
   ): Promise<PublishOutcome> {
-    const decision = decideRoutes({
-      envelope,
-      payload,
-      sender: context.identity,
-      rules: this.deps.rules(),
-      memberCountries: this.deps.memberCountries,
-      ncbCopyCountries: ncbCopyCountries(this.deps.grants()),
-    });
+    const routing = routeSpan(context.span);
+    const decision = routing.run(() =>
+      decideRoutes({
+        envelope,
+        payload,
+        sender: context.identity,
+        rules: this.deps.rules(),
+        memberCountries: this.deps.memberCountries,
+        ncbCopyCountries: ncbCopyCountries(this.deps.grants()),
+      }),
+    );
+    recordDecision(
+      routing,
+      decision.kind === 'routed'
+        ? { kind: 'routed', routeCount: decision.routes.length, ruleId: decision.ruleId }
+        : { kind: 'refused', reason: decision.reason },
+    );
+    routing.end();
     if (decision.kind === 'refused') {
       const status =
         decision.reason === 'NO_RECIPIENT' ? 'FAILED_PRECONDITION' : 'INVALID_ARGUMENT';
-      return this.refuse(
-        facts,
-        refusal(
-          status,
-          decision.reason,
-          decision.message,
-          fieldAt(decision.field, decision.message, decision.reason),
-        ),
-      );
+      const violations = fieldAt(decision.field, decision.message, decision.reason);
+      return this.refuse(facts, refusal(status, decision.reason, decision.message, violations));
     }
     const event: RoutedEvent = {
       kind: 'routed',
@@ -249,7 +297,27 @@ export class PublishPipeline {
       notTaken: decision.notTaken,
       idempotencyKey: key,
     };
-    const records = this.records(envelope, payload, decision, facts, trace);
+    return this.write(
+      event,
+      this.records(envelope, payload, decision, facts, context.span),
+      context,
+    );
+  }
+
+  /** Writes the records (each under its own send span) and acknowledges once committed. */
+  private async write(
+    event: RoutedEvent,
+    { records, sends }: { records: OutboundRecord[]; sends: SendScope[] },
+    context: PublishContext,
+  ): Promise<PublishOutcome> {
+    const started = this.deps.now();
+    const finish = (outcome: 'ok' | 'error' | 'timeout', error?: unknown): void => {
+      this.metrics.produceDuration(this.deps.now() - started, { component: 'gateway', outcome });
+      for (const send of sends) {
+        if (error !== undefined) send.fail(error);
+        send.end();
+      }
+    };
     try {
       const write = this.deps.writer.write({
         records,
@@ -258,28 +326,32 @@ export class PublishPipeline {
       });
       const locations = await withDeadline(write, context.deadlineAtMs);
       if (locations === TIMED_OUT) {
-        return { kind: 'refused', messageId: facts.messageId, refusal: DEADLINE_PASSED };
+        finish('timeout', new Error('deadline passed'));
+        return { kind: 'refused', messageId: event.facts.messageId, refusal: DEADLINE_PASSED };
       }
+      locations.forEach((location, index) => sends[index]?.landed(location));
+      finish('ok');
       return { kind: 'ack', ack: buildAck(event, locations, this.deps.settings.topicPrefix) };
     } catch (error) {
-      return {
-        kind: 'refused',
-        messageId: facts.messageId,
-        refusal: refusalFromError(error, facts.traceId),
-      };
+      finish('error', error);
+      const answer = refusalFromError(error, event.facts.traceId);
+      return { kind: 'refused', messageId: event.facts.messageId, refusal: answer };
     }
   }
 
-  /** One record per route, stamped with the gateway's receipt. */
+  /**
+   * One record per route, stamped with the gateway's receipt; the envelope is encoded once. Each
+   * record carries the trace context of its own `send` span, so a reader continues from it.
+   */
   private records(
     envelope: Envelope,
     payload: unknown,
     decision: RoutedDecision,
     facts: MessageFacts,
-    trace: TraceContext,
-  ): OutboundRecord[] {
+    parent: SpanScope,
+  ): { records: OutboundRecord[]; sends: SendScope[] } {
     const { topicPrefix } = this.deps.settings;
-    const stamped: Envelope = {
+    const stamped = encodeEnvelope({
       ...envelope,
       receipt: {
         sender: facts.identity,
@@ -288,18 +360,20 @@ export class PublishPipeline {
         replyDueAt: this.replyDue(envelope, facts.at),
         traceId: facts.traceId,
       },
-    };
-    const carrier = {
-      traceparent: formatTraceparent(trace),
-      ...(trace.tracestate ? { tracestate: trace.tracestate } : {}),
-    };
-    return decision.routes.map((route) => {
-      const record = encodeMessageRecord(`${topicPrefix}${route.topic}`, stamped, carrier);
-      // The directory is compacted by country: its key is the country whose contact point it is.
-      return route.topic === TOPICS.contactPointDirectory
-        ? { ...record, key: Buffer.from(directoryKey(envelope, payload), 'utf8') }
-        : record;
     });
+    const sends: SendScope[] = [];
+    const records = decision.routes.map((route) => {
+      const topic = `${topicPrefix}${route.topic}`;
+      // The directory is compacted by country: its key is the country whose contact point it is.
+      const key =
+        route.topic === TOPICS.contactPointDirectory
+          ? directoryKey(envelope, payload)
+          : recordKey(envelope);
+      const send = sendSpan(parent, { topic, messageId: envelope.messageId, key });
+      sends.push(send);
+      return messageRecord(topic, stamped, { key, trace: send.headers });
+    });
+    return { records, sends };
   }
 
   private replyDue(envelope: Envelope, at: Date): Date | undefined {
@@ -327,6 +401,7 @@ export class PublishPipeline {
 
   private writeBehind(job: WriteJob<GatewayEvent>): void {
     const write = this.deps.writer.write(job).catch((error: unknown) => {
+      this.metrics.auditWriteFailed({ component: 'gateway', reason: errorType(error) });
       this.deps.logger.warn(
         { err: String(error), events: job.events.map((e) => e.kind) },
         'audit/dead-letter write failed',
@@ -340,7 +415,7 @@ export class PublishPipeline {
 function messageFacts(
   envelope: Envelope,
   identity: string,
-  trace: TraceContext,
+  traceId: string,
   at: Date,
 ): MessageFacts {
   return {
@@ -348,7 +423,7 @@ function messageFacts(
     messageType: envelope.messageType,
     origin: formatOrigin(envelope.origin),
     identity,
-    traceId: trace.traceId,
+    traceId,
     payloadSha256: createHash('sha256').update(envelope.payload).digest('hex'),
     payloadSize: envelope.payload.length,
     schemaVersion: envelope.schemaVersion,

@@ -6,7 +6,8 @@ import type { Logger } from '../telemetry/logger';
  * purpose (a call must fail within its deadline), and after any failure the transactional
  * writer replaces the producer with a new epoch, which is what keeps sequences valid.
  */
-const EXPECTED_RETRY_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+const EXPECTED_RETRY_WARNING =
+  'Limiting retries for the idempotent producer may invalidate EoS guarantees';
 
 /**
  * Routes kafkajs's own log lines into our pino logger (component "kafkajs"), so they are

@@ -36,6 +36,25 @@ export function encodeMessageRecord(
   envelope: Envelope,
   trace: TraceCarrier = {},
 ): OutboundRecord {
+  return messageRecord(topic, encodeEnvelope(envelope), { key: recordKey(envelope), trace });
+}
+
+/** An envelope encoded once, to be written to several topics without encoding it again. */
+export interface EncodedEnvelope {
+  readonly envelope: Envelope;
+  readonly value: Buffer;
+}
+
+export function encodeEnvelope(envelope: Envelope): EncodedEnvelope {
+  return { envelope, value: Buffer.from(Envelope.encode(envelope).finish()) };
+}
+
+/** A message record from an encoded envelope (the value bytes are shared, not copied). */
+export function messageRecord(
+  topic: string,
+  { envelope, value }: EncodedEnvelope,
+  options: { key: string; trace?: TraceCarrier },
+): OutboundRecord {
   const headers: Record<string, string> = {
     [HEADERS.messageId]: envelope.messageId,
     [HEADERS.messageType]: envelope.messageType,
@@ -44,14 +63,9 @@ export function encodeMessageRecord(
     [HEADERS.contentType]: 'application/x-protobuf; messageType=intelroute.v1.Envelope',
   };
   if (envelope.receipt?.sender) headers[HEADERS.sender] = envelope.receipt.sender;
-  if (trace.traceparent) headers[HEADERS.traceparent] = trace.traceparent;
-  if (trace.tracestate) headers[HEADERS.tracestate] = trace.tracestate;
-  return {
-    topic,
-    key: Buffer.from(recordKey(envelope), 'utf8'),
-    value: Buffer.from(Envelope.encode(envelope).finish()),
-    headers,
-  };
+  if (options.trace?.traceparent) headers[HEADERS.traceparent] = options.trace.traceparent;
+  if (options.trace?.tracestate) headers[HEADERS.tracestate] = options.trace.tracestate;
+  return { topic, key: Buffer.from(options.key, 'utf8'), value, headers };
 }
 
 /** The partitioning key: the case reference when set, else the message id. */

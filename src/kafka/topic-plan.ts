@@ -79,6 +79,13 @@ export function planTopics(input: TopicPlanInput): TopicSpec[] {
     }),
     // Keyed by country: compaction keeps each country's latest contact point forever.
     spec(TOPICS.contactPointDirectory, { ...common, 'cleanup.policy': 'compact' }, true),
+    // Keyed by reader group|message id: readers' de-duplication memory, kept as long as the
+    // gateway remembers message ids (a duplicate record can only come from a retry within it).
+    spec(TOPICS.readersProcessed, {
+      ...common,
+      'cleanup.policy': 'compact,delete',
+      'retention.ms': String(topics.idempotencyRetentionMs),
+    }),
   ];
 }
 

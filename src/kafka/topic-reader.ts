@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { IntelrouteError } from '../errors';
 import { headerText } from './record-format';
+import { retryRetriable } from './retry-retriable';
 
 /** A record read back from a topic, with where it sits (`offset`: 64-bit offset as text). */
 export interface TopicRecord {
@@ -33,7 +34,7 @@ export async function topicEnds(admin: Admin, topic: string): Promise<TopicEnds>
   if (!(await admin.listTopics()).includes(topic)) {
     throw new IntelrouteError('KAFKA_TOPIC_MISSING', `topic ${topic} does not exist`);
   }
-  const offsets = await admin.fetchTopicOffsets(topic);
+  const offsets = await retryRetriable(() => admin.fetchTopicOffsets(topic));
   return new Map(
     offsets.map((p) => [p.partition, { low: BigInt(p.low), end: BigInt(p.high) }] as const),
   );

@@ -1,24 +1,49 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config';
+import { activeSpanFields } from './log-trace-fields';
 
 export type { Logger } from 'pino';
 
 /**
- * The process logger: one JSON line per event on stderr (stdout is kept for command output such
- * as `KAFKA_BROKERS=…`). Components take `logger.child({ component })`. Never log a payload or a
- * secret: the redaction list is a last line of defence, not a licence.
+ * Keys whose values never reach a log line, at the top level or one level down. A last line of
+ * defence, not a licence: payloads and secrets are never passed to a logger in the first place.
  */
-export function createLogger(level: LogLevel, destination: number = 2): Logger {
+export const REDACTED_PATHS: readonly string[] = [
+  'payload',
+  '*.payload',
+  'privateKey',
+  '*.privateKey',
+  'key',
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'token',
+  '*.token',
+  'authorization',
+  '*.authorization',
+];
+
+/**
+ * The process logger: one JSON line per event on stderr (stdout is kept for command output such
+ * as `KAFKA_BROKERS=…`), with the level's name, an ISO timestamp, and — for a line written while
+ * a span is active — its `traceId` and `spanId` (fields passed in the call win, so code that
+ * already logs a `traceId` keeps its own). Components take `logger.child({ component })`.
+ * `destination` is a file descriptor (default 2, stderr) or a stream (tests).
+ */
+export function createLogger(level: LogLevel, destination: number | DestinationStream = 2): Logger {
   return pino(
     {
       level,
       base: { service: 'intelroute' },
-      redact: {
-        paths: ['payload', '*.payload', 'privateKey', '*.privateKey', 'key', 'password'],
-        censor: '[redacted]',
-      },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      mixin: activeSpanFields,
+      redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
     },
-    pino.destination({ dest: destination, sync: true }),
+    typeof destination === 'number'
+      ? pino.destination({ dest: destination, sync: true })
+      : destination,
   );
 }
 

@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
+// The W3C `traceparent` format itself. Spans and propagation go through the OpenTelemetry API
+// (span-scope.ts, kafka-headers-carrier.ts), which use these helpers when no SDK is installed:
+// generating root ids, formatting a span context into a header, parsing one back.
+
 /** A W3C trace context: 32 hex digits of trace id, 16 of span id. */
 export interface TraceContext {
   readonly traceId: string;

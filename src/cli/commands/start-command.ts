@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { IntelrouteConfig } from '../../config';
 import { startIntelroute, type RunningIntelroute } from '../../main';
+import { startTelemetry } from '../../telemetry/start-telemetry';
 import { action, cliContext } from '../cli-context';
 import { shutdownSignal, stopWithin } from '../shutdown-signal';
 
@@ -45,14 +46,41 @@ async function runInForeground(
   const context = cliContext(command);
   const config = withFlags(context.config, options);
   const { logger } = context;
-  const running = await startIntelroute({ config, logger, env: process.env, mode });
-  printWhereItListens(running, config);
-  const onHangUp = (): void => running.gateway.reload();
+  // Telemetry first (its SDK must be in place before anything creates spans), stopped last.
+  const telemetry = await startTelemetry({
+    serviceName: 'intelroute-gateway',
+    ...(config.gateway.instanceId === null ? {} : { instanceId: config.gateway.instanceId }),
+    config: config.telemetry,
+    logger,
+    env: process.env,
+  });
+  let running: RunningIntelroute;
+  try {
+    running = await startIntelroute({
+      config,
+      logger,
+      env: process.env,
+      mode,
+      metrics: telemetry.metrics,
+    });
+  } catch (error) {
+    await telemetry.shutdown();
+    throw error;
+  }
+  const gateway = running.gateway;
+  telemetry.setReadiness(() => gateway.ready);
+  telemetry.metrics.observeInFlight(() => gateway.inFlight);
+  printWhereItListens(running, config, telemetry.metricsPort);
+  const onHangUp = (): void => gateway.reload();
   process.on('SIGHUP', onHangUp);
   const signal = await shutdownSignal((again) => logger.warn(`${again}: already stopping`));
   process.off('SIGHUP', onHangUp);
   logger.info({ signal }, 'stopping');
-  await stopWithin(config.gateway.shutdownGraceMs + 60_000, () => running.stop());
+  const grace = config.gateway.shutdownGraceMs + config.telemetry.shutdownTimeoutMs + 60_000;
+  await stopWithin(grace, async () => {
+    await running.stop();
+    await telemetry.shutdown();
+  });
   logger.info('stopped');
 }
 
@@ -62,7 +90,11 @@ function withFlags(config: IntelrouteConfig, options: { insecureDev?: boolean })
     : config;
 }
 
-function printWhereItListens(running: RunningIntelroute, config: IntelrouteConfig): void {
+function printWhereItListens(
+  running: RunningIntelroute,
+  config: IntelrouteConfig,
+  metricsPort: number | null,
+): void {
   const out = (line: string): boolean => process.stdout.write(`${line}\n`);
   out(`KAFKA_BROKERS=${running.brokers.join(',')}`);
   for (const node of running.localKafka?.nodes() ?? [])
@@ -70,6 +102,11 @@ function printWhereItListens(running: RunningIntelroute, config: IntelrouteConfi
   out(
     `gateway: ${config.gateway.host}:${running.gateway.port} (${config.gateway.insecureDev ? 'PLAINTEXT, development only' : 'mTLS'})`,
   );
+  if (metricsPort !== null) {
+    out(
+      `metrics and health: http://${config.telemetry.metricsHost}:${metricsPort}/metrics, /healthz, /readyz`,
+    );
+  }
   if (running.devCertsDir !== null) {
     out(
       `development certificates: ${running.devCertsDir} (clients/ holds ncb.FR, ncb.DE, secretariat)`,

@@ -5,7 +5,14 @@ import type {
   PublishResult,
 } from '../../generated/intelroute/v1/gateway';
 import type { Identity } from '../../identity/identity';
-import { parseTraceparent } from '../../telemetry/trace-context';
+import type { Envelope } from '../../generated/intelroute/v1/envelope';
+import { formatOrigin } from '../../kafka/record-format';
+import {
+  endReceiveSpan,
+  gatewayReceiveSpan,
+  recordDecision,
+  type IntelrouteMetrics,
+} from '../../telemetry';
 import { isGatewayRefusal, refusal, type GatewayRefusal } from '../gateway-refusal';
 import type { PublishOutcome, PublishPipeline } from '../publish-pipeline';
 import { callIdentity, peerDescription } from './call-identity';
@@ -23,6 +30,7 @@ export interface PublishHandlerDeps {
   readonly now: () => number;
   /** True once the gateway is stopping: new messages are refused with a retryable status. */
   readonly shuttingDown: () => boolean;
+  readonly metrics: IntelrouteMetrics;
 }
 
 type Call = grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>;
@@ -34,16 +42,11 @@ export function publishHandler(
   return (call, callback) => {
     const identity = callIdentity(call, deps.insecureDev);
     if (isGatewayRefusal(identity)) {
-      const outcome = deps.pipeline.refuseUnidentified(
-        call.request.envelope,
-        peerDescription(call),
-        identity,
-      );
-      if (outcome.kind === 'refused')
-        callback(serviceErrorOfRefusal(outcome.refusal, outcome.messageId));
+      refuseUnidentified(deps, call, call.request.envelope, identity, 'Publish');
+      callback(serviceErrorOfRefusal(identity, call.request.envelope?.messageId ?? ''));
       return;
     }
-    void publishOne(deps, call, identity, call.request).then((outcome) =>
+    void publishOne(deps, call, identity, call.request, 'Publish').then((outcome) =>
       outcome.kind === 'ack'
         ? callback(null, outcome.ack)
         : callback(serviceErrorOfRefusal(outcome.refusal, outcome.messageId)),
@@ -62,7 +65,7 @@ export function publishStreamHandler(
   return (call) => {
     const identity = callIdentity(call, deps.insecureDev);
     if (isGatewayRefusal(identity)) {
-      deps.pipeline.refuseUnidentified(undefined, peerDescription(call), identity);
+      refuseUnidentified(deps, call, undefined, identity, 'PublishStream');
       call.emit('error', serviceErrorOfRefusal(identity, ''));
       return;
     }
@@ -93,7 +96,7 @@ function runStream(
   call.on('data', (request: PublishRequest) => {
     if (lease.draining()) return; // shutting down: unread messages are never acked
     if (lease.begin() >= deps.maxInFlightPerStream) call.pause();
-    void publishOne(deps, call, identity, request).then((outcome) => {
+    void publishOne(deps, call, identity, request, 'PublishStream').then((outcome) => {
       if (!finished && !call.cancelled) call.write(resultOf(outcome));
       const left = lease.done();
       if (left < deps.maxInFlightPerStream && !lease.draining()) call.resume();
@@ -116,22 +119,77 @@ function runStream(
   call.on('close', finish);
 }
 
-/** Rate limit, shutdown and presence checks, then the pipeline. Never rejects. */
+/**
+ * One message: its receive span (child of the caller's trace), the rate limit, shutdown and
+ * presence checks, then the pipeline; metrics and the span record the outcome. Never rejects.
+ */
 async function publishOne(
   deps: PublishHandlerDeps,
   call: Call,
   identity: Identity,
   request: PublishRequest,
+  method: 'Publish' | 'PublishStream',
 ): Promise<PublishOutcome> {
   const envelope = request.envelope;
-  const messageId = envelope?.messageId ?? '';
-  const early = gate(deps, identity, envelope === undefined);
-  if (early !== undefined) return { kind: 'refused', messageId, refusal: early };
-  return deps.pipeline.publish(envelope!, {
-    identity,
-    deadlineAtMs: deadlineOf(call, deps),
-    ...traceOf(call),
+  const labels = messageLabels(envelope);
+  const span = gatewayReceiveSpan({
+    method,
+    metadata: call.metadata,
+    sender: identity.urn,
+    message: {
+      messageId: envelope?.messageId ?? '',
+      messageType: labels.messageType,
+      origin: formatOrigin(envelope?.origin),
+      originCountry: labels.originCountry,
+    },
   });
+  deps.metrics.messageReceived(labels);
+  const early = gate(deps, identity, envelope === undefined);
+  const outcome: PublishOutcome =
+    early !== undefined
+      ? { kind: 'refused', messageId: envelope?.messageId ?? '', refusal: early }
+      : await span.run(() =>
+          deps.pipeline.publish(envelope!, {
+            identity,
+            deadlineAtMs: deadlineOf(call, deps),
+            span,
+          }),
+        );
+  if (outcome.kind === 'ack') {
+    recordDecision(span, { kind: 'routed', routeCount: outcome.ack.records.length });
+    deps.metrics.messageAccepted(labels);
+    endReceiveSpan(span, 'OK');
+  } else {
+    recordDecision(span, { kind: 'refused', reason: outcome.refusal.reason });
+    deps.metrics.messageRefused({ ...labels, reason: outcome.refusal.reason });
+    endReceiveSpan(span, outcome.refusal.status);
+  }
+  return outcome;
+}
+
+/** Audits (and traces) a caller that proved no identity. */
+function refuseUnidentified(
+  deps: PublishHandlerDeps,
+  call: Call,
+  envelope: Envelope | undefined,
+  answer: GatewayRefusal,
+  method: 'Publish' | 'PublishStream',
+): void {
+  const span = gatewayReceiveSpan({ method, metadata: call.metadata });
+  deps.pipeline.refuseUnidentified(envelope, peerDescription(call), answer, span);
+  deps.metrics.messageRefused({ ...messageLabels(envelope), reason: answer.reason });
+  recordDecision(span, { kind: 'refused', reason: answer.reason });
+  endReceiveSpan(span, answer.status);
+}
+
+function messageLabels(envelope: Envelope | undefined): {
+  messageType: string;
+  originCountry: string;
+} {
+  return {
+    messageType: envelope?.messageType ?? '',
+    originCountry: envelope?.origin?.country ?? '',
+  };
 }
 
 function gate(
@@ -172,16 +230,6 @@ function deadlineOf(call: Call, deps: PublishHandlerDeps): number {
   const deadline = call.getDeadline();
   const callers = deadline instanceof Date ? deadline.getTime() : deadline;
   return Number.isFinite(callers) ? Math.min(own, callers - 50) : own;
-}
-
-function traceOf(call: Call): { parentTrace?: ReturnType<typeof parseTraceparent> & object } {
-  const traceparent = call.metadata.get('traceparent')[0];
-  const tracestate = call.metadata.get('tracestate')[0];
-  const parent = parseTraceparent(
-    typeof traceparent === 'string' ? traceparent : undefined,
-    typeof tracestate === 'string' ? tracestate : undefined,
-  );
-  return parent === undefined ? {} : { parentTrace: parent };
 }
 
 function resultOf(outcome: PublishOutcome): PublishResult {

@@ -9,7 +9,7 @@ import { IntelrouteError } from '../../../src/errors';
 import type { RecordLocation, WriteJob } from '../../../src/kafka/transactional-writer';
 import { parseIdentityUrn } from '../../../src/identity';
 import { loadRuleSet } from '../../../src/routing';
-import { silentLogger } from '../../../src/telemetry/logger';
+import { gatewayReceiveSpan, silentLogger } from '../../../src/telemetry';
 import { loadSchemaRegistry } from '../../../src/validation';
 import { FIXTURE_NOW, payloadBytes, validEnvelope } from '../../helpers/envelopes';
 
@@ -51,8 +51,9 @@ function pipeline(writer: FakeWriter) {
   });
 }
 
+const span = () => gatewayReceiveSpan({ method: 'Publish' });
 const publish = (p: PublishPipeline, envelope: Envelope, deadlineAtMs = Date.now() + 10_000) =>
-  p.publish(envelope, { identity: FR, deadlineAtMs });
+  p.publish(envelope, { identity: FR, deadlineAtMs, span: span() });
 
 describe('PublishPipeline', () => {
   it('writes one stamped record per route in one job and acknowledges with their locations', async () => {
@@ -145,6 +146,7 @@ describe('PublishPipeline', () => {
     const own = await pipeline(writer).publish(validEnvelope('contact-point-update'), {
       identity: IT,
       deadlineAtMs: Date.now() + 5000,
+      span: span(),
     });
     expect(own.kind).toBe('ack');
     const directory = writer.jobs[0]!.records.find(
@@ -156,7 +158,7 @@ describe('PublishPipeline', () => {
     const payload = { ...(JSON.parse(envelope.payload.toString()) as object), country: 'DE' };
     const foreign = await pipeline(new FakeWriter()).publish(
       { ...envelope, payload: payloadBytes(payload) },
-      { identity: IT, deadlineAtMs: Date.now() + 5000 },
+      { identity: IT, deadlineAtMs: Date.now() + 5000, span: span() },
     );
     expect(foreign).toMatchObject({
       kind: 'refused',

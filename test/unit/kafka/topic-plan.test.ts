@@ -26,6 +26,7 @@ describe('planTopics', () => {
       'intel.v1.audit.heads',
       'intel.v1.idempotency',
       'intel.v1.directory.contact-points',
+      'intel.v1.readers.processed',
     ]);
   });
 

@@ -1,0 +1,67 @@
+import { context, propagation, ProxyTracerProvider, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter as OtlpGrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { OTLPTraceExporter as OtlpHttpExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { Resource } from '@opentelemetry/resources';
+import {
+  BatchSpanProcessor,
+  NodeTracerProvider,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-node';
+import type { Logger } from './logger';
+import type { TracingPlan } from './tracing-plan';
+
+/** The installed tracer provider. */
+export interface TracingHandle {
+  forceFlush(): Promise<void>;
+  /** Flushes and shuts the provider down, then unregisters the API globals. */
+  shutdown(): Promise<void>;
+}
+
+export interface TracingOptions {
+  readonly resource: Resource;
+  readonly plan: TracingPlan;
+  /** Replaces the planned exporter (tests pass an InMemorySpanExporter). */
+  readonly spanExporter?: SpanExporter;
+  readonly logger: Logger;
+}
+
+/**
+ * Installs a NodeTracerProvider as the global one, with the AsyncLocalStorage context manager
+ * and the W3C trace-context propagator only (no baggage: a sender's baggage must not travel into
+ * every reader's records). The sampler comes from OTEL_TRACES_SAMPLER / _ARG (the SDK reads
+ * them; default parent-based always-on). Undefined when tracing is disabled or another provider
+ * was registered first (its spans then go there; ours is shut down).
+ */
+export function startTracing(options: TracingOptions): TracingHandle | undefined {
+  if (!options.plan.enabled) return undefined;
+  const exporter = options.spanExporter ?? plannedExporter(options.plan);
+  const spanProcessors: SpanProcessor[] =
+    exporter === undefined ? [] : [new BatchSpanProcessor(exporter)];
+  const provider = new NodeTracerProvider({ resource: options.resource, spanProcessors });
+  provider.register({ propagator: new W3CTraceContextPropagator() });
+  const global = trace.getTracerProvider();
+  if (!(global instanceof ProxyTracerProvider) || global.getDelegate() !== provider) {
+    options.logger.warn('a tracer provider was already registered: intelroute spans go to it');
+    void provider.shutdown();
+    return undefined;
+  }
+  return {
+    forceFlush: () => provider.forceFlush(),
+    shutdown: async () => {
+      try {
+        await provider.shutdown();
+      } finally {
+        trace.disable();
+        propagation.disable();
+        context.disable();
+      }
+    },
+  };
+}
+
+function plannedExporter(plan: TracingPlan): SpanExporter | undefined {
+  if (plan.export.kind === 'none') return undefined;
+  return plan.export.protocol === 'grpc' ? new OtlpGrpcExporter() : new OtlpHttpExporter();
+}

@@ -1,0 +1,153 @@
+import { trace } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-node';
+import { gatewayReceiveSpan, sendSpan } from '../../../src/telemetry/gateway-spans';
+import { silentLogger } from '../../../src/telemetry/logger';
+import { startTelemetry } from '../../../src/telemetry/start-telemetry';
+import { parseTraceparent } from '../../../src/telemetry/trace-context';
+import { recordSpans, testTelemetryConfig } from './telemetry-fixtures';
+
+/** An exporter that keeps what it is handed and counts shutdowns. */
+class KeepingExporter implements SpanExporter {
+  readonly exported: ReadableSpan[] = [];
+  shutdowns = 0;
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    this.exported.push(...spans);
+    done({ code: ExportResultCode.SUCCESS });
+  }
+  async shutdown(): Promise<void> {
+    this.shutdowns += 1;
+  }
+}
+
+/** Sets process variables for one test (the SDK reads some of them from process.env itself). */
+function withProcessEnv(values: Record<string, string>): () => void {
+  const before = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, values);
+  return () => {
+    for (const [key, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+}
+
+describe('startTelemetry', () => {
+  it('flushes the spans still buffered when shut down, once however often it is called', async () => {
+    const exporter = new KeepingExporter();
+    const telemetry = await startTelemetry({
+      serviceName: 'intelroute-gateway',
+      config: testTelemetryConfig(),
+      logger: silentLogger(),
+      env: {},
+      spanExporter: exporter,
+    });
+    gatewayReceiveSpan({ method: 'Publish' }).end();
+    expect(exporter.exported).toHaveLength(0); // batched, not yet sent
+    await Promise.all([telemetry.shutdown(), telemetry.shutdown()]);
+    await telemetry.shutdown();
+    expect(exporter.exported.map((span) => span.name)).toEqual([
+      'intelroute.v1.IntelGateway/Publish',
+    ]);
+    expect(exporter.shutdowns).toBe(1);
+  });
+
+  it('leaves the API a no-op after shutdown, and can be started again', async () => {
+    const first = await recordSpans();
+    expect(gatewayReceiveSpan({ method: 'Publish' }).span.isRecording()).toBe(true);
+    await first.telemetry.shutdown();
+    expect(gatewayReceiveSpan({ method: 'Publish' }).span.isRecording()).toBe(false);
+    const second = await recordSpans();
+    gatewayReceiveSpan({ method: 'Publish' }).end();
+    expect(await second.spans()).toHaveLength(1);
+    await second.telemetry.shutdown();
+  });
+
+  it('names the service from OTEL_SERVICE_NAME over the config over the role, and adds OTEL_RESOURCE_ATTRIBUTES', async () => {
+    const restore = withProcessEnv({
+      OTEL_SERVICE_NAME: 'from-env',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=staging',
+    });
+    try {
+      const recording = await recordSpans({ config: { serviceName: 'from-config' } });
+      gatewayReceiveSpan({ method: 'Publish' }).end();
+      const [span] = await recording.spans();
+      await recording.telemetry.shutdown();
+      expect(span!.resource.attributes).toMatchObject({
+        'service.name': 'from-env',
+        'service.namespace': 'intelroute',
+        'service.instance.id': 'test-1',
+        'deployment.environment.name': 'staging',
+      });
+    } finally {
+      restore();
+    }
+    const recording = await recordSpans({ config: { serviceName: 'from-config' } });
+    gatewayReceiveSpan({ method: 'Publish' }).end();
+    const [span] = await recording.spans();
+    await recording.telemetry.shutdown();
+    expect(span!.resource.attributes['service.name']).toBe('from-config');
+  });
+
+  it('honours OTEL_TRACES_SAMPLER: nothing recorded, yet valid ids and an unsampled traceparent', async () => {
+    const restore = withProcessEnv({ OTEL_TRACES_SAMPLER: 'always_off' });
+    try {
+      const recording = await recordSpans();
+      const receive = gatewayReceiveSpan({ method: 'Publish' });
+      const send = sendSpan(receive, { topic: 't', messageId: 'm', key: 'k' });
+      send.end();
+      receive.end();
+      expect(await recording.spans()).toEqual([]);
+      expect(receive.traceIds.sampled).toBe(false);
+      expect(parseTraceparent(send.headers.traceparent)).toMatchObject({
+        traceId: receive.traceIds.traceId,
+        spanId: send.traceIds.spanId,
+        sampled: false,
+      });
+      await recording.telemetry.shutdown();
+    } finally {
+      restore();
+    }
+  });
+
+  it('installs nothing when OTEL_SDK_DISABLED=true, but still serves the probes', async () => {
+    const telemetry = await startTelemetry({
+      serviceName: 'intelroute-gateway',
+      config: testTelemetryConfig({ metricsPort: 0 }),
+      logger: silentLogger(),
+      env: { OTEL_SDK_DISABLED: 'true' },
+      ready: () => true,
+    });
+    try {
+      expect(telemetry.tracing).toBe(false);
+      expect(gatewayReceiveSpan({ method: 'Publish' }).span.isRecording()).toBe(false);
+      const base = `http://127.0.0.1:${telemetry.metricsPort}`;
+      expect((await fetch(`${base}/readyz`)).status).toBe(200);
+      expect((await fetch(`${base}/metrics`)).status).toBe(404);
+    } finally {
+      await telemetry.shutdown();
+    }
+  });
+
+  it('fails to start when the metrics port is taken, leaving no SDK installed', async () => {
+    const blocker = await startTelemetry({
+      serviceName: 's',
+      config: testTelemetryConfig({ metricsPort: 0 }),
+      logger: silentLogger(),
+      env: { OTEL_SDK_DISABLED: 'true' },
+    });
+    try {
+      await expect(
+        startTelemetry({
+          serviceName: 's',
+          config: testTelemetryConfig({ metricsPort: blocker.metricsPort }),
+          logger: silentLogger(),
+          env: {},
+        }),
+      ).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+      expect(trace.getTracer('x').startSpan('y').isRecording()).toBe(false);
+    } finally {
+      await blocker.shutdown();
+    }
+  });
+});
