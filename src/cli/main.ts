@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerAuditCommands } from './commands/audit-command';
 import { registerCertsCommands } from './commands/certs-command';
+import { registerConsumeCommands } from './commands/consume-command';
 import { registerKafkaCommands } from './commands/kafka-command';
 import { registerSendCommands } from './commands/send-command';
 import { registerStartCommand } from './commands/start-command';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerCertsCommands(program);
   registerSendCommands(program);
   registerAuditCommands(program);
+  registerConsumeCommands(program);
   return program;
 }
 

@@ -1,0 +1,203 @@
+import type { Command } from 'commander';
+import { memberCountryCodes, type IntelrouteConfig } from '../../config';
+import {
+  FileSink,
+  ReaderRuntime,
+  readerInstanceId,
+  readerSettings,
+  readerStream,
+  sinkHandler,
+  StreamSink,
+  WebhookSink,
+  type ReaderStream,
+  type Sink,
+  type StreamSelector,
+} from '../../consumers';
+import { IntelrouteError } from '../../errors';
+import { createKafkaClient } from '../../kafka/kafka-client';
+import type { Logger } from '../../telemetry/logger';
+import { startTelemetry, type Telemetry } from '../../telemetry/start-telemetry';
+import { action, cliContext } from '../cli-context';
+import { shutdownSignal, stopWithin } from '../shutdown-signal';
+import { registerDirectoryCommands, requireBrokers } from './directory-command';
+
+interface ConsumeOptions {
+  readonly group?: string;
+  readonly sink?: string;
+  readonly out?: string;
+  readonly webhook?: string;
+  readonly instanceId?: string;
+}
+
+/**
+ * `intelroute consume country <CC> | secretariat | working-group`: the reference readers, and
+ * `intelroute directory show [CC]`.
+ */
+export function registerConsumeCommands(program: Command): void {
+  const consume = program
+    .command('consume')
+    .description('run a reference reader: each message once, in order per case, audited');
+  withReaderOptions(
+    consume
+      .command('country')
+      .description("read a country's inbox and the broadcast topic")
+      .argument('<CC>', 'the member country (ISO 3166-1 alpha-2)'),
+  ).action(
+    action((country: string, options: ConsumeOptions, command: Command) =>
+      runReader({ kind: 'country-inbox', country }, options, command),
+    ),
+  );
+  for (const kind of ['secretariat', 'working-group'] as const) {
+    withReaderOptions(consume.command(kind).description(`read the ${kind} stream`)).action(
+      action((options: ConsumeOptions, command: Command) => runReader({ kind }, options, command)),
+    );
+  }
+  registerDirectoryCommands(program);
+}
+
+function withReaderOptions(command: Command): Command {
+  return command
+    .option('--group <group>', 'consumer group (default: intelroute.reader.<stream>)')
+    .option('--sink <kind>', 'jsonl: one JSON line per message on stdout', 'jsonl')
+    .option('--out <file>', 'append JSON lines to this file (fsynced, idempotent) instead')
+    .option('--webhook <url>', 'POST each message to this URL (Idempotency-Key) instead')
+    .option('--instance-id <id>', 'transactional id and audit chain (default: <reader>-<host>)');
+}
+
+async function runReader(
+  selector: StreamSelector,
+  options: ConsumeOptions,
+  command: Command,
+): Promise<void> {
+  const { config, logger } = cliContext(command);
+  checkOptions(selector, options, config);
+  const sink = chooseSink(options, config, logger);
+  requireBrokers(config); // fail before anything starts
+  const base = readerStream(selector, config.topics.prefix);
+  const stream: ReaderStream =
+    options.group === undefined ? base : { ...base, group: options.group };
+  const instanceId = options.instanceId ?? readerInstanceId(config.readers.instanceId, stream.name);
+  const { runtime, telemetry } = await startReader({ config, logger, stream, instanceId, sink });
+  telemetry.setReadiness(() => runtime.state === 'running');
+  // stdout carries the JSON lines in the default mode: the ready line only when it is free.
+  if (!(sink instanceof StreamSink)) {
+    const topics = stream.topics.join(', ');
+    const port = telemetry.metricsPort;
+    const metrics =
+      port === null ? '' : `; metrics http://${config.telemetry.metricsHost}:${port}/metrics`;
+    process.stdout.write(
+      `reader ${stream.group} ready: ${topics} -> ${sink.description}${metrics}\n`,
+    );
+  }
+  await runUntilStopped({ runtime, sink, telemetry, config, logger });
+}
+
+/**
+ * Telemetry first (its SDK must be in place before the first span), then the sink and the
+ * runtime; whatever started is stopped again when a later step fails.
+ */
+async function startReader(parts: {
+  config: IntelrouteConfig;
+  logger: Logger;
+  stream: ReaderStream;
+  instanceId: string;
+  sink: Sink;
+}): Promise<{ runtime: ReaderRuntime; telemetry: Telemetry }> {
+  const { config, logger, stream, instanceId, sink } = parts;
+  const telemetry = await startTelemetry({
+    serviceName: 'intelroute-reader',
+    instanceId,
+    config: config.telemetry,
+    logger,
+    env: process.env,
+  });
+  const runtime = new ReaderRuntime({
+    kafka: createKafkaClient({ ...config.kafka, brokers: requireBrokers(config), logger }),
+    logger,
+    stream,
+    instanceId,
+    topicPrefix: config.topics.prefix,
+    handler: sinkHandler(sink),
+    settings: readerSettings(config),
+    metrics: telemetry.metrics,
+  });
+  try {
+    await sink.open();
+    await runtime.start();
+  } catch (error) {
+    await sink.close();
+    await telemetry.shutdown();
+    throw error;
+  }
+  return { runtime, telemetry };
+}
+
+/** Runs until SIGINT/SIGTERM (or a consumer failure), then stops within the grace period. */
+async function runUntilStopped(running: {
+  runtime: ReaderRuntime;
+  sink: Sink;
+  telemetry: Telemetry;
+  config: IntelrouteConfig;
+  logger: Logger;
+}): Promise<void> {
+  const { runtime, sink, telemetry, config, logger } = running;
+  const ended = await Promise.race([
+    shutdownSignal((again) => logger.warn(`${again}: already stopping`)),
+    runtime.whenStopped(),
+  ]);
+  logger.info({ reason: ended }, 'stopping reader');
+  const grace = config.readers.shutdownGraceMs + config.telemetry.shutdownTimeoutMs;
+  await stopWithin(grace, async () => {
+    await runtime.stop();
+    await sink.close();
+    await telemetry.shutdown();
+  });
+  if (ended === 'failed') {
+    throw new IntelrouteError('KAFKA_UNAVAILABLE', 'the reader stopped: its Kafka consumer failed');
+  }
+}
+
+/** @throws IntelrouteError READER_OPTIONS_INVALID for a country or instance id not usable. */
+function checkOptions(
+  selector: StreamSelector,
+  options: ConsumeOptions,
+  config: IntelrouteConfig,
+): void {
+  if (selector.kind === 'country-inbox') checkCountry(selector.country, config);
+  if (options.instanceId !== undefined && !/^[A-Za-z0-9._-]{1,100}$/.test(options.instanceId)) {
+    throw new IntelrouteError(
+      'READER_OPTIONS_INVALID',
+      '--instance-id takes 1-100 of [A-Za-z0-9._-]',
+    );
+  }
+}
+
+/** @throws IntelrouteError READER_OPTIONS_INVALID for an unknown sink or two sinks at once. */
+function chooseSink(options: ConsumeOptions, config: IntelrouteConfig, logger: Logger): Sink {
+  if (options.sink !== undefined && options.sink !== 'jsonl') {
+    throw new IntelrouteError('READER_OPTIONS_INVALID', `unknown sink "${options.sink}" (jsonl)`);
+  }
+  if (options.out !== undefined && options.webhook !== undefined) {
+    throw new IntelrouteError('READER_OPTIONS_INVALID', 'give either --out or --webhook, not both');
+  }
+  if (options.out !== undefined) {
+    return new FileSink({
+      file: options.out,
+      tailScanBytes: config.readers.fileSinkTailScanBytes,
+      logger,
+    });
+  }
+  if (options.webhook !== undefined) {
+    return new WebhookSink({ url: options.webhook, timeoutMs: config.readers.webhookTimeoutMs });
+  }
+  return new StreamSink(process.stdout);
+}
+
+function checkCountry(country: string, config: IntelrouteConfig): void {
+  if (!memberCountryCodes(config.topics).includes(country)) {
+    throw new IntelrouteError(
+      'READER_OPTIONS_INVALID',
+      `"${country}" is not a member country (ISO 3166-1 alpha-2, upper case, in topics.memberCountries)`,
+    );
+  }
+}
