@@ -1,0 +1,160 @@
+import { loadConfig } from '../../../src/config';
+import { readerStream, type StreamSelector } from '../../../src/consumers/reader-streams';
+import { TOPICS } from '../../../src/contract/topic-names';
+import { planTopics } from '../../../src/kafka/topic-plan';
+import { list, obj, type Doc } from './deploy-files';
+import { containers, nameOf, ofKind, readKustomization } from './kustomize-tree';
+
+const tree = readKustomization();
+const kafka = ofKind(tree, 'Kafka')[0] as Doc;
+const cluster = nameOf(kafka);
+const sharedEnv = Object.fromEntries(tree.configMaps.get('intelroute-env')?.literals ?? []);
+
+interface Acl {
+  readonly type: string;
+  readonly name?: string;
+  readonly patternType?: string;
+  readonly operations: string[];
+}
+
+function acls(user: Doc): Acl[] {
+  return list(obj(obj(user.spec).authorization).acls).map((entry) => ({
+    ...(obj(obj(entry).resource) as unknown as Omit<Acl, 'operations'>),
+    operations: list(obj(entry).operations).map(String),
+  }));
+}
+
+/** Resource names the user may do `operation` on, as `literal:name` or `prefix:name` (the cluster: `literal:kafka-cluster`). */
+function allowed(user: Doc, type: string, operation: string): string[] {
+  return acls(user)
+    .filter((acl) => acl.type === type && acl.operations.includes(operation))
+    .map((acl) => `${acl.patternType ?? 'literal'}:${acl.name ?? 'kafka-cluster'}`)
+    .sort();
+}
+
+/** What each reader workload reads, from its command line. */
+function streamOf(args: string[]): StreamSelector {
+  if (args[1] === 'country') return { kind: 'country-inbox', country: args[2] as string };
+  return { kind: args[1] as 'secretariat' | 'working-group' };
+}
+
+/** The topics every process resumes from at start (its audit head; readers, their dedupe memory). */
+const SYSTEM_READS = [TOPICS.auditHeads, TOPICS.readersProcessed];
+
+describe('Strimzi resources', () => {
+  it('runs Kafka in KRaft mode with node pools: an odd controller quorum and brokers', () => {
+    expect(obj(obj(kafka.metadata).annotations)).toMatchObject({
+      'strimzi.io/node-pools': 'enabled',
+      'strimzi.io/kraft': 'enabled',
+    });
+    const pools = ofKind(tree, 'KafkaNodePool');
+    for (const pool of pools)
+      expect(obj(obj(pool.metadata).labels)['strimzi.io/cluster']).toBe(cluster);
+    const controllers = pools.filter((p) => list(obj(p.spec).roles).includes('controller'));
+    const replicas = controllers.reduce((sum, p) => sum + Number(obj(p.spec).replicas), 0);
+    expect(replicas % 2 === 1 && replicas >= 3).toBe(true);
+    expect(pools.some((p) => list(obj(p.spec).roles).includes('broker'))).toBe(true);
+  });
+
+  it('accepts clients only over mutual TLS, with ACLs enforced', () => {
+    const spec = obj(obj(kafka.spec).kafka);
+    for (const listener of list(spec.listeners).map(obj)) {
+      expect([listener.tls, obj(listener.authentication).type]).toEqual([true, 'tls']);
+    }
+    expect(obj(spec.authorization).type).toBe('simple');
+    for (const user of ofKind(tree, 'KafkaUser')) {
+      expect(obj(obj(user.metadata).labels)['strimzi.io/cluster']).toBe(cluster);
+      expect(obj(obj(user.spec).authentication).type).toBe('tls');
+    }
+  });
+
+  it('declares exactly the topics `intelroute topics plan` derives for the configured members', () => {
+    const config = loadConfig({ env: sharedEnv });
+    const brokers = ofKind(tree, 'KafkaNodePool')
+      .filter((p) => list(obj(p.spec).roles).includes('broker'))
+      .reduce((sum, p) => sum + Number(obj(p.spec).replicas), 0);
+    const plan = planTopics({
+      topics: config.topics,
+      memberCountries: config.topics.memberCountries ?? [],
+      brokerCount: brokers,
+    });
+    const declared = ofKind(tree, 'KafkaTopic').map((topic) => {
+      expect(obj(obj(topic.metadata).labels)['strimzi.io/cluster']).toBe(cluster);
+      const spec = obj(topic.spec);
+      return {
+        name: spec.topicName,
+        partitions: spec.partitions,
+        replicationFactor: spec.replicas,
+        configs: spec.config,
+      };
+    });
+    expect(declared).toEqual(
+      plan.map(({ name, partitions, replicationFactor, configs }) => ({
+        name,
+        partitions,
+        replicationFactor,
+        configs,
+      })),
+    );
+  });
+
+  it('lets each reader read only its own stream’s topics and its own group', () => {
+    const readers = ofKind(tree, 'StatefulSet');
+    expect(readers).toHaveLength(3);
+    for (const reader of readers) {
+      const stream = readerStream(streamOf(list(containers(reader)[0]?.args).map(String)), '');
+      const user = ofKind(tree, 'KafkaUser').find(
+        (u) => nameOf(u) === `intelroute-${nameOf(reader)}`,
+      ) as Doc;
+      expect(allowed(user, 'topic', 'Read')).toEqual(
+        [...stream.topics, ...SYSTEM_READS].map((t) => `literal:${t}`).sort(),
+      );
+      expect(allowed(user, 'group', 'Read')).toEqual(
+        [`literal:${stream.group}`, 'prefix:intelroute-topic-reader-'].sort(),
+      );
+      expect(allowed(user, 'transactionalId', 'Write')).toEqual([`prefix:${stream.group}.`]);
+      expect(acls(user).some((acl) => acl.patternType === 'prefix' && acl.type === 'topic')).toBe(
+        false,
+      );
+    }
+  });
+
+  it('lets the gateway write every intelroute topic, and read only what it resumes from and serves', () => {
+    const config = loadConfig({ env: sharedEnv });
+    const user = ofKind(tree, 'KafkaUser').find((u) => nameOf(u) === 'intelroute-gateway') as Doc;
+    expect(allowed(user, 'topic', 'Write')).toEqual(['prefix:intel.v1.']);
+    // Resumes from idempotency and audit heads; gRPC Subscribe reads the streams and directory.
+    const streams = [
+      TOPICS.broadcast,
+      TOPICS.secretariat,
+      TOPICS.workingGroup,
+      TOPICS.contactPointDirectory,
+    ];
+    const inboxes = (config.topics.memberCountries ?? []).map((cc) => `intel.v1.country.${cc}`);
+    expect(allowed(user, 'topic', 'Read')).toEqual(
+      [TOPICS.auditHeads, TOPICS.idempotency, ...streams, ...inboxes]
+        .map((t) => `literal:${t}`)
+        .sort(),
+    );
+    expect(allowed(user, 'topic', 'Read')).not.toContain(`literal:${TOPICS.audit}`);
+    expect(allowed(user, 'group', 'Read')).toEqual([
+      'prefix:intelroute-topic-reader-',
+      'prefix:intelroute.subscriber.',
+    ]);
+    // Its pods are named gateway-* (their instance ids): transactional ids `intelroute-gateway-*`.
+    expect(ofKind(tree, 'Deployment').map(nameOf)).toEqual(['gateway']);
+    expect(allowed(user, 'transactionalId', 'Write')).toEqual([
+      'prefix:intelroute-gateway-',
+      'prefix:intelroute.subscriptions.',
+    ]);
+  });
+
+  it('grants idempotent writes on the cluster to every writer', () => {
+    for (const user of ofKind(tree, 'KafkaUser')) {
+      expect([nameOf(user), allowed(user, 'cluster', 'IdempotentWrite')]).toEqual([
+        nameOf(user),
+        ['literal:kafka-cluster'],
+      ]);
+    }
+  });
+});
