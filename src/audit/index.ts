@@ -50,3 +50,4 @@ export type {
   VerificationReport,
 } from './verification-types';
 export { AuditParticipant, loadChainState } from './audit-participant';
+export { startAuditedWriter, type AuditedWriterOptions } from './audited-writer';

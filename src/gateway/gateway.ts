@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
-import { AuditParticipant, auditTopicsFor, loadChainState } from '../audit';
+import { auditTopicsFor, startAuditedWriter } from '../audit';
 import {
   diffGrants,
   EMPTY_GRANTS,
@@ -13,7 +13,7 @@ import {
 } from '../authorization';
 import { PROJECT_ROOT, type GatewayConfig } from '../config';
 import { TOPICS } from '../contract/topic-names';
-import { TransactionalWriter, type WriterState } from '../kafka/transactional-writer';
+import type { TransactionalWriter, WriterState } from '../kafka/transactional-writer';
 import { loadRuleSet, type RuleSet } from '../routing';
 import { noopIntelrouteMetrics, type IntelrouteMetrics, type Logger } from '../telemetry';
 import { loadSchemaRegistry } from '../validation';
@@ -126,7 +126,6 @@ export class Gateway {
     });
     this.server = this.createServer();
     writer.onStateChange((state) => this.server.setServing(state === 'ready'));
-    await writer.start();
     await this.server.start();
     this.server.setServing(writer.state === 'ready');
     this.rules.watch();
@@ -211,26 +210,27 @@ export class Gateway {
     };
   }
 
+  /**
+   * The audited writer (started: its producer fences any predecessor under the same instance id
+   * before the chain head is read), with the idempotency memory loaded from Kafka.
+   */
   private async createWriter(store: IdempotencyStore) {
     const prefix = this.deps.topicPrefix;
-    const auditTopics = auditTopicsFor(prefix);
     const kafkaDeps = { kafka: this.deps.kafka, admin: this.admin, logger: this.logger };
-    const chain = await loadChainState(kafkaDeps, auditTopics, this.instance);
     const loaded = await loadIdempotencyStore(
       kafkaDeps,
       `${prefix}${TOPICS.idempotency}`,
       store,
       this.now(),
     );
-    const writer = new TransactionalWriter<GatewayEvent>({
-      kafka: this.deps.kafka,
+    const writer = await startAuditedWriter<GatewayEvent>({
+      ...kafkaDeps,
       transactionalId: `intelroute-${this.instance}`,
-      logger: this.logger,
+      chainId: this.instance,
+      auditTopics: auditTopicsFor(prefix),
+      toFields: gatewayAuditFields,
+      participants: [new IdempotencyParticipant(store, `${prefix}${TOPICS.idempotency}`, prefix)],
       maxBatchJobs: this.deps.config.maxBatchMessages,
-      participants: [
-        new IdempotencyParticipant(store, `${prefix}${TOPICS.idempotency}`, prefix),
-        new AuditParticipant(chain, auditTopics, gatewayAuditFields),
-      ],
     });
     return { writer, loaded };
   }

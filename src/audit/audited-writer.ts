@@ -1,0 +1,83 @@
+import type { Admin, Kafka } from 'kafkajs';
+import { IntelrouteError } from '../errors';
+import type { OutboundRecord } from '../kafka/record-format';
+import {
+  TransactionalWriter,
+  type LandedJob,
+  type TransactionParticipant,
+} from '../kafka/transactional-writer';
+import type { Logger } from '../telemetry/logger';
+import type { AuditFields } from './audit-chain';
+import { AuditParticipant, loadChainState } from './audit-participant';
+import type { AuditTopics } from './audit-outbound';
+
+export interface AuditedWriterOptions<E> {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  readonly logger: Logger;
+  readonly transactionalId: string;
+  /** The audit chain this writer appends to (the writer's instance id). */
+  readonly chainId: string;
+  readonly auditTopics: AuditTopics;
+  /** The audit entries of one landed job. */
+  readonly toFields: (landed: LandedJob<E>) => readonly AuditFields[];
+  /** Participants that run before the audit trail in every transaction. */
+  readonly participants?: readonly TransactionParticipant<E>[];
+  readonly maxBatchJobs?: number;
+}
+
+/**
+ * A transactional writer whose every transaction carries its audit records, on the writer's own
+ * chain. The producer is initialised **before** the chain head is read: initialising under the
+ * same transactional id fences a predecessor (a killed instance) and aborts what it left open,
+ * so the head read afterwards is final and the chain continues without a fork.
+ * @throws IntelrouteError KAFKA_UNAVAILABLE, KAFKA_TOPIC_MISSING, AUDIT_RECORD_INVALID.
+ */
+export async function startAuditedWriter<E>(
+  options: AuditedWriterOptions<E>,
+): Promise<TransactionalWriter<E>> {
+  const audit = new DeferredParticipant<E>();
+  const writer = new TransactionalWriter<E>({
+    kafka: options.kafka,
+    transactionalId: options.transactionalId,
+    logger: options.logger,
+    participants: [...(options.participants ?? []), audit],
+    ...(options.maxBatchJobs === undefined ? {} : { maxBatchJobs: options.maxBatchJobs }),
+  });
+  await writer.start();
+  try {
+    const chain = await loadChainState(options, options.auditTopics, options.chainId);
+    audit.install(new AuditParticipant(chain, options.auditTopics, options.toFields));
+    return writer;
+  } catch (error) {
+    await writer.stop();
+    throw error;
+  }
+}
+
+/**
+ * A participant whose real one is installed after the writer started. Until then it refuses
+ * every batch (the writer aborts it), so nothing is ever written without its audit records.
+ */
+class DeferredParticipant<E> implements TransactionParticipant<E> {
+  private inner: TransactionParticipant<E> | undefined;
+
+  install(participant: TransactionParticipant<E>): void {
+    this.inner = participant;
+  }
+
+  prepare(landed: readonly LandedJob<E>[]): OutboundRecord[] {
+    if (this.inner === undefined) {
+      throw new IntelrouteError('INTERNAL', 'audit chain not loaded yet; nothing is written');
+    }
+    return this.inner.prepare(landed);
+  }
+
+  committed(): void {
+    this.inner?.committed();
+  }
+
+  aborted(): void {
+    this.inner?.aborted();
+  }
+}
