@@ -74,6 +74,7 @@ export async function startIntelroute(options: StartOptions): Promise<RunningInt
       memberCountries: memberCountryCodes(config.topics),
       kafka: createKafkaClient({ ...config.kafka, brokers, logger }),
       logger,
+      readers: config,
       ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     });
     stack.push(() => gateway.stop());

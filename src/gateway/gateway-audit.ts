@@ -37,6 +37,17 @@ export function gatewayAuditFields({ job, locations }: LandedJob<GatewayEvent>):
         ];
       case 'duplicate':
         return [messageFields(event.facts, AuditEvent.AUDIT_EVENT_DUPLICATE)];
+      case 'subscribe-refused':
+        return [
+          auditFields({
+            event: AuditEvent.AUDIT_EVENT_SUBSCRIBE_REFUSED,
+            at: event.at,
+            identity: event.identity,
+            reader: event.stream,
+            reason: event.refusal.reason,
+            description: event.refusal.message,
+          }),
+        ];
       case 'config':
         return [
           auditFields({

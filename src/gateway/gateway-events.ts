@@ -48,5 +48,16 @@ export interface ConfigEvent {
   readonly changes: Readonly<Record<string, string>>;
 }
 
+/** A read (Subscribe) was refused: who asked for which stream, and why not. */
+export interface SubscribeRefusedEvent {
+  readonly kind: 'subscribe-refused';
+  readonly at: Date;
+  readonly identity: string;
+  /** The stream asked for, e.g. "country-inbox:DE". */
+  readonly stream: string;
+  readonly refusal: GatewayRefusal;
+}
+
 /** Events the gateway hands to the Kafka writer; the audit trail records each of them. */
-export type GatewayEvent = RoutedEvent | RefusedEvent | DuplicateEvent | ConfigEvent;
+export type GatewayEvent =
+  RoutedEvent | RefusedEvent | DuplicateEvent | ConfigEvent | SubscribeRefusedEvent;

@@ -11,7 +11,7 @@ import {
   loadPublishPolicy,
   type GrantTable,
 } from '../authorization';
-import { PROJECT_ROOT, type GatewayConfig } from '../config';
+import { PROJECT_ROOT, type GatewayConfig, type IntelrouteConfig } from '../config';
 import { TOPICS } from '../contract/topic-names';
 import type { TransactionalWriter, WriterState } from '../kafka/transactional-writer';
 import { loadRuleSet, type RuleSet } from '../routing';
@@ -24,7 +24,10 @@ import { publishHandler, publishStreamHandler } from './grpc/publish-handlers';
 import { gatewayCredentials, type GatewayCredentials } from './grpc/server-credentials';
 import { StreamRegistry } from './grpc/stream-registry';
 import { TokenBuckets } from './grpc/token-bucket';
-import { subscribeUnavailable } from './grpc/subscribe-handler';
+import { subscribeHandler } from './grpc/subscribe-handler';
+import type { GatewayRefusal } from './gateway-refusal';
+import { SubscriptionService } from '../consumers/subscription';
+import { readerSettings } from '../consumers/runtime/reader-settings';
 import { IdempotencyParticipant, loadIdempotencyStore } from './idempotency-participant';
 import { IdempotencyStore } from './idempotency-store';
 import { PublishPipeline } from './publish-pipeline';
@@ -39,6 +42,8 @@ export interface GatewayDeps {
   readonly now?: () => number;
   /** The process's instruments (no-ops when telemetry is not started, e.g. in tests). */
   readonly metrics?: IntelrouteMetrics;
+  /** Reader settings of the Subscribe service (gRPC delivery of a stream's messages). */
+  readonly readers: Pick<IntelrouteConfig, 'readers' | 'topics'>;
 }
 
 type GatewayState = 'created' | 'starting' | 'serving' | 'stopping' | 'stopped';
@@ -62,6 +67,7 @@ export class Gateway {
   private pipeline!: PublishPipeline;
   private server!: GatewayServer;
   private credentials!: GatewayCredentials;
+  private subscriptions!: SubscriptionService;
   private instance = '';
 
   constructor(private readonly deps: GatewayDeps) {
@@ -124,6 +130,16 @@ export class Gateway {
         replyDeadlinesMs: config.replyDeadlinesMs,
       },
     });
+    this.subscriptions = new SubscriptionService({
+      kafka: this.deps.kafka,
+      logger: this.logger,
+      topicPrefix: this.deps.topicPrefix,
+      instanceId: this.instance,
+      settings: readerSettings(this.deps.readers),
+      defaultMaxInFlight: this.deps.readers.readers.subscriptionDefaultMaxInFlight,
+      maxInFlightLimit: this.deps.readers.readers.subscriptionMaxInFlightLimit,
+    });
+    await this.subscriptions.start();
     this.server = this.createServer();
     writer.onStateChange((state) => this.server.setServing(state === 'ready'));
     await this.server.start();
@@ -166,6 +182,8 @@ export class Gateway {
     this.rules?.close();
     this.grants?.close();
     await withTimeout(this.streams.drainAll(), grace);
+    // Ends every Subscribe call (acks received are committed; unacked deliveries come again).
+    await this.subscriptions?.stop();
     await this.server?.stop(Math.max(1000, grace / 4));
     await this.pipeline?.flushBackground();
     await this.writer?.stop();
@@ -254,9 +272,30 @@ export class Gateway {
       handlers: {
         publish: publishHandler(handlerDeps),
         publishStream: publishStreamHandler(handlerDeps),
-        subscribe: subscribeUnavailable,
+        subscribe: subscribeHandler({
+          subscriptions: this.subscriptions,
+          grants: () => this.grants?.current ?? EMPTY_GRANTS,
+          insecureDev: this.credentials.insecureDev,
+          now: this.now,
+          logger: this.logger,
+          auditRefusal: (identity, stream, refusal) =>
+            this.recordSubscribeRefusal(identity, stream, refusal),
+        }),
       },
     });
+  }
+
+  private recordSubscribeRefusal(identity: string, stream: string, refusal: GatewayRefusal): void {
+    const at = new Date(this.now());
+    this.writer
+      .write({
+        records: [],
+        events: [{ kind: 'subscribe-refused', at, identity, stream, refusal }],
+        deadlineAtMs: at.getTime() + 30_000,
+      })
+      .catch((error: unknown) =>
+        this.logger.error({ err: String(error) }, 'refused subscription not audited'),
+      );
   }
 
   private recordGrantChanges(before: GrantTable, after: GrantTable): void {

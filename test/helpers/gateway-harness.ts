@@ -89,6 +89,7 @@ export async function startTestGateway(
     memberCountries: [...TEST_MEMBERS],
     kafka,
     logger: silentLogger(),
+    readers: config,
   });
   await gateway.start();
   const clients: GatewayClient[] = [];

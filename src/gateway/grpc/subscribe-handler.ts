@@ -1,13 +1,209 @@
-import * as grpc from '@grpc/grpc-js';
-import type { SubscribeRequest, SubscribeResponse } from '../../generated/intelroute/v1/gateway';
+import type * as grpc from '@grpc/grpc-js';
+import { authorizeSubscribe, type GrantTable, type StreamName } from '../../authorization';
+import type { StreamSelector } from '../../consumers/reader-streams';
+import type { Subscription, SubscriptionService } from '../../consumers/subscription';
+import { isIntelrouteError } from '../../errors';
+import {
+  StreamKind,
+  type SubscribeRequest,
+  type SubscribeResponse,
+  type SubscribeStart,
+} from '../../generated/intelroute/v1/gateway';
+import type { Identity } from '../../identity/identity';
+import type { Logger } from '../../telemetry/logger';
+import {
+  isGatewayRefusal,
+  refusal,
+  refusalFromError,
+  type GatewayRefusal,
+} from '../gateway-refusal';
+import { callIdentity } from './call-identity';
+import { serviceErrorOfRefusal } from './refusal-status';
 
-/** Subscribe until the subscription service is wired in: a clear UNIMPLEMENTED. */
-export const subscribeUnavailable: grpc.handleBidiStreamingCall<
-  SubscribeRequest,
-  SubscribeResponse
-> = (call) => {
-  call.emit('error', {
-    code: grpc.status.UNIMPLEMENTED,
-    details: 'Subscribe is not served by this gateway; read your topic with a Kafka consumer',
-  });
-};
+export interface SubscribeHandlerDeps {
+  readonly subscriptions: SubscriptionService;
+  readonly grants: () => GrantTable;
+  readonly insecureDev: boolean;
+  readonly now: () => number;
+  readonly logger: Logger;
+  /** Audits a refused read attempt (who asked for what, and why not). */
+  readonly auditRefusal: (identity: string, asked: string, answer: GatewayRefusal) => void;
+}
+
+type SubscribeCall = grpc.ServerDuplexStream<SubscribeRequest, SubscribeResponse>;
+
+/**
+ * `Subscribe`: the first request names the stream (it must be the caller's own); deliveries then
+ * flow, at most `max_in_flight` unacked; each ack commits once every earlier delivery of its
+ * partition is acked. When the call ends, unacked deliveries come again on the next Subscribe.
+ */
+export function subscribeHandler(
+  deps: SubscribeHandlerDeps,
+): grpc.handleBidiStreamingCall<SubscribeRequest, SubscribeResponse> {
+  return (call) => {
+    const identity = callIdentity(call, deps.insecureDev);
+    if (isGatewayRefusal(identity)) {
+      deps.auditRefusal('unidentified', 'subscribe', identity);
+      call.emit('error', serviceErrorOfRefusal(identity, ''));
+      return;
+    }
+    new SubscribeSession(deps, call, identity).listen();
+  };
+}
+
+class SubscribeSession {
+  private subscription: Subscription | undefined;
+  private phase: 'waiting-start' | 'opening' | 'open' | 'ended' = 'waiting-start';
+
+  constructor(
+    private readonly deps: SubscribeHandlerDeps,
+    private readonly call: SubscribeCall,
+    private readonly identity: Identity,
+  ) {}
+
+  listen(): void {
+    this.call.on('data', (request: SubscribeRequest) => this.onRequest(request));
+    const close = (): void => void this.close();
+    this.call.on('end', close);
+    this.call.on('cancelled', close);
+    this.call.on('error', close);
+    this.call.on('close', close);
+  }
+
+  private onRequest(request: SubscribeRequest): void {
+    const kind = request.kind;
+    if (kind?.$case === 'start' && this.phase === 'waiting-start') {
+      this.phase = 'opening';
+      void this.open(kind.start);
+    } else if (kind?.$case === 'ack' && this.phase === 'open') {
+      this.acknowledge(kind.ack.deliveryId);
+    } else if (this.phase !== 'ended') {
+      const expected =
+        this.phase === 'waiting-start' ? 'a start request first' : 'acks only, after one start';
+      this.fail(
+        refusal('FAILED_PRECONDITION', 'ENVELOPE_INVALID', `Subscribe expects ${expected}`),
+      );
+    }
+  }
+
+  private async open(start: SubscribeStart): Promise<void> {
+    const stream = streamOf(start);
+    const asked = `${stream?.name ?? 'unknown'}${start.country ? `:${start.country}` : ''}`;
+    const decision =
+      stream === undefined
+        ? refusal(
+            'INVALID_ARGUMENT',
+            'STREAM_NOT_PERMITTED',
+            'SubscribeStart.stream is unspecified',
+          )
+        : this.authorize(stream.name, start.country);
+    if (isGatewayRefusal(decision)) {
+      this.deps.auditRefusal(this.identity.urn, asked, decision);
+      this.fail(decision);
+      return;
+    }
+    try {
+      this.subscription = await this.deps.subscriptions.open(
+        { identityUrn: this.identity.urn, stream: stream!.selector, ...decision },
+        {
+          maxInFlight: start.maxInFlight,
+          onDelivery: (delivery) =>
+            this.call.write({ kind: { $case: 'delivery', delivery: { ...delivery } } }),
+          onEnd: () =>
+            this.fail(
+              refusal(
+                'UNAVAILABLE',
+                'KAFKA_UNAVAILABLE',
+                'the subscription stopped; subscribe again to resume',
+                [],
+                1000,
+              ),
+            ),
+        },
+      );
+      if (this.phase === 'ended') {
+        await this.subscription.stop();
+        return;
+      }
+      this.phase = 'open';
+    } catch (error) {
+      this.fail(subscribeFailure(error));
+    }
+  }
+
+  private authorize(
+    stream: StreamName,
+    country: string,
+  ): { messageTypes: readonly string[] | 'all'; agencyReader: boolean } | GatewayRefusal {
+    const verdict = authorizeSubscribe({
+      identity: this.identity,
+      stream,
+      country,
+      grants: this.deps.grants(),
+      nowMs: this.deps.now(),
+    });
+    if (verdict.kind === 'refused') {
+      return refusal(
+        'PERMISSION_DENIED',
+        verdict.reason,
+        verdict.message,
+        verdict.field === undefined
+          ? []
+          : [{ field: verdict.field, description: verdict.message, reason: verdict.reason }],
+      );
+    }
+    return { messageTypes: verdict.messageTypes, agencyReader: verdict.agencyReader };
+  }
+
+  private acknowledge(deliveryId: string): void {
+    try {
+      this.subscription?.ack(deliveryId);
+    } catch (error) {
+      this.fail(subscribeFailure(error));
+    }
+  }
+
+  private fail(answer: GatewayRefusal): void {
+    if (this.phase === 'ended') return;
+    this.phase = 'ended';
+    this.call.emit('error', serviceErrorOfRefusal(answer, ''));
+    void this.close();
+  }
+
+  private async close(): Promise<void> {
+    this.phase = 'ended';
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription
+      ?.stop()
+      .catch((error: unknown) =>
+        this.deps.logger.warn({ err: String(error) }, 'subscription stop failed'),
+      );
+  }
+}
+
+function streamOf(
+  start: SubscribeStart,
+): { name: StreamName; selector: StreamSelector } | undefined {
+  switch (start.stream) {
+    case StreamKind.STREAM_KIND_COUNTRY_INBOX:
+      return { name: 'country-inbox', selector: { kind: 'country-inbox', country: start.country } };
+    case StreamKind.STREAM_KIND_SECRETARIAT:
+      return { name: 'secretariat', selector: { kind: 'secretariat' } };
+    case StreamKind.STREAM_KIND_WORKING_GROUP:
+      return { name: 'working-group', selector: { kind: 'working-group' } };
+    default:
+      return undefined;
+  }
+}
+
+/** A second subscription of one identity is a precondition failure the client may retry. */
+function subscribeFailure(error: unknown): GatewayRefusal {
+  if (isIntelrouteError(error, 'SUBSCRIPTION_ALREADY_ACTIVE')) {
+    return refusal('FAILED_PRECONDITION', 'TOO_MANY_STREAMS', error.message, [], 1000);
+  }
+  if (isIntelrouteError(error, 'SUBSCRIPTION_CLOSED')) {
+    return refusal('UNAVAILABLE', 'SHUTTING_DOWN', error.message, [], 1000);
+  }
+  return refusalFromError(error, '');
+}
