@@ -7,7 +7,7 @@ import { loadConfig, type GatewayConfig, type IntelrouteConfig } from '../../src
 import { createKafkaClient } from '../../src/kafka/kafka-client';
 import { applyTopicPlan } from '../../src/kafka/topic-provisioning';
 import { Gateway } from '../../src/gateway/gateway';
-import { silentLogger } from '../../src/telemetry/logger';
+import { silentLogger, type Logger } from '../../src/telemetry/logger';
 import { testBrokers, uniqueName } from './kafka';
 
 /** The member countries of gateway tests (every destination the fixtures name). */
@@ -61,6 +61,7 @@ export async function startTestGateway(
     brokers?: readonly string[];
     gateway?: Partial<GatewayConfig>;
     certs?: TestCertificates;
+    logger?: Logger;
   } = {},
 ): Promise<TestGateway> {
   const prefix = `${uniqueName('gw')}.`;
@@ -88,7 +89,7 @@ export async function startTestGateway(
     topicPrefix: prefix,
     memberCountries: [...TEST_MEMBERS],
     kafka,
-    logger: silentLogger(),
+    logger: options.logger ?? silentLogger(),
     readers: config,
   });
   await gateway.start();

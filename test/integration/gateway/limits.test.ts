@@ -33,7 +33,7 @@ describe('gateway limits per identity', () => {
     }
     expect(outcomes.slice(0, 3)).toEqual(['acked', 'acked', 'acked']);
     expect(outcomes[3]).toMatchObject({ codeName: 'RESOURCE_EXHAUSTED', reason: 'RATE_LIMITED' });
-    expect((outcomes[3] as { retryDelayMs: number }).retryDelayMs).toBeGreaterThan(1000);
+    expect((outcomes[3] as { retryDelayMs: number }).retryDelayMs).toBeGreaterThan(0);
   });
 
   it('refuses a third concurrent stream of one identity, but not another identity’s', async () => {
