@@ -79,7 +79,10 @@ export async function writeFileAtomic(file: string, content: string, mode: numbe
   const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     await mkdir(path.dirname(file), { recursive: true, mode: DIR_MODE });
-    await writeFile(temporary, content, { mode, flag: 'wx' });
+    // Text files end with a newline: PEM files are often concatenated (a CA bundle, two CRLs
+    // during a CA overlap), and a missing newline glues two blocks into one unreadable line.
+    const text = content.endsWith('\n') ? content : `${content}\n`;
+    await writeFile(temporary, text, { mode, flag: 'wx' });
     // The umask may have removed bits from `mode`: files end up exactly as documented (keys
     // 0600, certificates 0644 so a gateway running as another user can read them).
     await chmod(temporary, mode);

@@ -73,3 +73,4 @@ export {
 } from './revocation';
 export { normalizeSerialNumber, randomSerialNumber } from './serial-number';
 export { CLOCK_SKEW_MS, type ValidityOptions } from './validity';
+export { revokedSerials } from './crl-serials';

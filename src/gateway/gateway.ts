@@ -22,6 +22,7 @@ import type { GatewayEvent } from './gateway-events';
 import { GatewayServer } from './grpc/gateway-server';
 import { publishHandler, publishStreamHandler } from './grpc/publish-handlers';
 import { gatewayCredentials, type GatewayCredentials } from './grpc/server-credentials';
+import { OpenCalls } from './grpc/open-calls';
 import { StreamRegistry } from './grpc/stream-registry';
 import { TokenBuckets } from './grpc/token-bucket';
 import { subscribeHandler } from './grpc/subscribe-handler';
@@ -61,6 +62,7 @@ export class Gateway {
   private readonly admin: Admin;
   private readonly streams: StreamRegistry;
   private readonly metrics: IntelrouteMetrics;
+  private readonly openCalls = new OpenCalls();
   private rules!: WatchedDocument<RuleSet>;
   private grants: WatchedDocument<GrantTable> | undefined;
   private writer!: TransactionalWriter<GatewayEvent>;
@@ -169,6 +171,8 @@ export class Gateway {
     this.grants?.reload();
     try {
       this.credentials.reloadCrl();
+      const ended = this.openCalls.endRevoked(this.credentials.isRevoked);
+      if (ended > 0) this.logger.warn({ ended }, 'open calls of revoked certificates ended');
     } catch (error) {
       this.logger.error({ err: String(error) }, 'CRL reload rejected; previous CRL kept');
     }
@@ -258,6 +262,10 @@ export class Gateway {
     const handlerDeps = {
       pipeline: this.pipeline,
       buckets: new TokenBuckets(config.rateLimitPerSecond, config.rateLimitBurst),
+      // Refusals before the pipeline: up to 20 audited at once per caller, then one every 5 s.
+      auditBudget: new TokenBuckets(0.2, 20),
+      isRevoked: this.credentials.isRevoked,
+      openCalls: this.openCalls,
       streams: this.streams,
       insecureDev: this.credentials.insecureDev,
       publishTimeoutMs: config.publishTimeoutMs,
@@ -280,6 +288,8 @@ export class Gateway {
           logger: this.logger,
           auditRefusal: (identity, stream, refusal) =>
             this.recordSubscribeRefusal(identity, stream, refusal),
+          isRevoked: this.credentials.isRevoked,
+          openCalls: this.openCalls,
         }),
       },
     });

@@ -148,11 +148,11 @@ export class PublishPipeline {
   }
 
   /**
-   * Records a refusal decided before the pipeline could run (the caller proved no identity): a
-   * dead-letter and an audit record naming the peer as far as it is known. Returns the outcome
-   * to send.
+   * Records a refusal decided before the pipeline could run (no proven identity, no envelope, a
+   * rate limit, shutdown): a dead-letter and an audit record naming the caller as far as it is
+   * known. Returns the outcome to send.
    */
-  refuseUnidentified(
+  refuseUnprocessed(
     envelope: Envelope | undefined,
     peer: string,
     answer: GatewayRefusal,
@@ -198,6 +198,8 @@ export class PublishPipeline {
         refusal: refusal(status, validation.reason, validation.message, violations),
       };
     }
+    const outsider = nonMemberIdentity(identity, this.deps.memberCountries);
+    if (outsider !== undefined) return { kind: 'refused', refusal: outsider };
     const authorization = authorizePublish({
       identity,
       envelope,
@@ -429,6 +431,22 @@ function messageFacts(
     schemaVersion: envelope.schemaVersion,
     at,
   };
+}
+
+/**
+ * A national identity (NCB, agency, working-group member) of a country that is not a member of
+ * this network publishes nothing, whatever its certificate says: the CA may serve several
+ * networks, and a country leaves the membership list before its certificates expire.
+ */
+function nonMemberIdentity(
+  identity: Identity,
+  members: ReadonlySet<string>,
+): GatewayRefusal | undefined {
+  if (!('country' in identity) || members.has(identity.country)) return undefined;
+  const message = `${identity.urn}: ${identity.country} is not a member country of this network`;
+  return refusal('PERMISSION_DENIED', 'ROLE_NOT_PERMITTED', message, [
+    { field: 'origin.country', description: message, reason: 'ROLE_NOT_PERMITTED' },
+  ]);
 }
 
 function fieldAt(field: string | undefined, description: string, reason: string): FieldViolation[] {

@@ -243,22 +243,16 @@ describe('access matrix', () => {
     'Subscribe over the wire (when the gateway serves it, now UNIMPLEMENTED): every identity above opens every stream kind for "", FR and DE; the gateway allows exactly what authorizeSubscribe allows, answers PERMISSION_DENIED/STREAM_NOT_PERMITTED otherwise, audits each refusal (AUDIT_EVENT_SUBSCRIBE_REFUSED), and an allowed reader receives only messages routed to its own stream (agencies: only their granted types, never NCB_ONLY)',
   );
 
-  // WEAKNESS (reported): identity URNs are checked for shape only (parseIdentityUrn: "membership
-  // of a real country is the gateway's check"), but the gateway never checks it: a certificate
-  // for the NCB of a country outside topics.memberCountries publishes like a member's. The CA is
-  // the only gate. Fix (src/gateway/publish-pipeline.ts, PublishPipeline.check, before
-  // authorizePublish): refuse PERMISSION_DENIED / ROLE_NOT_PERMITTED (field `origin.country`)
-  // when the identity has a country not in deps.memberCountries.
-  it.failing(
-    'refuses every message from an identity of a country that is not a member of the deployment',
-    async () => {
-      const outsider = parseIdentityUrn('urn:intelroute:ncb:PT'); // valid ISO code, not in TEST_MEMBERS
-      const client = await gw.client(outsider.urn, { retry: false });
-      const outcome = await client.publish(envelopeFor(outsider, 'seizure-report')).then(
-        () => 'accepted',
-        (error: PublishRefusedError) => error.refusal.codeName,
-      );
-      expect(outcome).toBe('PERMISSION_DENIED');
-    },
-  );
+  // Found by this suite, now enforced: identity URNs are checked for shape only when parsed;
+  // the gateway refuses a national identity of a country outside topics.memberCountries
+  // (PERMISSION_DENIED / ROLE_NOT_PERMITTED on origin.country), so the CA is not the only gate.
+  it('refuses every message from an identity of a country that is not a member of the deployment', async () => {
+    const outsider = parseIdentityUrn('urn:intelroute:ncb:PT'); // valid ISO code, not in TEST_MEMBERS
+    const client = await gw.client(outsider.urn, { retry: false });
+    const outcome = await client.publish(envelopeFor(outsider, 'seizure-report')).then(
+      () => 'accepted',
+      (error: PublishRefusedError) => error.refusal.codeName,
+    );
+    expect(outcome).toBe('PERMISSION_DENIED');
+  });
 });

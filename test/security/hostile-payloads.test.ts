@@ -269,15 +269,10 @@ describe('hostile content at the gateway (in-process gateway, mTLS, real Kafka)'
       expect(refusal.message).not.toContain(CANARY);
     });
 
-    // WEAKNESS (reported): refusals decided in publish-handlers.ts `gate()` — no envelope,
-    // RATE_LIMITED, SHUTTING_DOWN — never reach PublishPipeline.refuse(), so they are neither
-    // dead-lettered nor audited, although the contract says every refusal of a received
-    // message is. Fix: in publishOne, route the no-envelope refusal through
-    // `deps.pipeline.refuseUnidentified`-like `pipeline.refuseEarly(envelope, identity, refusal)`
-    // (facts with the identity's URN); for RATE_LIMITED, write one aggregated audit record per
-    // identity and window (count of refusals) rather than one per message, so a flood cannot
-    // amplify itself into the audit trail.
-    it.failing('dead-letters and audits a request that holds no envelope', async () => {
+    // Found by this suite, now enforced: refusals decided before the pipeline (no envelope,
+    // RATE_LIMITED, SHUTTING_DOWN) are dead-lettered and audited too, within an audit budget per
+    // caller so a flood cannot amplify itself into the audit trail.
+    it('dead-letters and audits a request that holds no envelope', async () => {
       const urn = 'urn:intelroute:ncb:DK';
       const pem = readClientPem(await gw.certs.client(urn));
       const raw = rawGrpcClient(gw.address, pem);

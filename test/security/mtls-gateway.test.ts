@@ -199,56 +199,48 @@ describe('mutual TLS at the gateway', () => {
     expect(audit.filter((r) => r.messageId === lost.messageId)).toEqual([]);
   });
 
-  // WEAKNESS (reported): a caller whose certificate passes TLS but names no identity is audited
-  // and dead-lettered on every call (PublishPipeline.refuseUnidentified), before and without
-  // any rate limit: one such certificate can make the gateway write 2 Kafka records per call
-  // as fast as it can call — an audit-trail and dead-letter flood. Measured: 200 calls → 200
-  // REFUSED audit records, with a rate limit of 20 burst, 1/s for identified callers.
-  // Fix (src/gateway/grpc/publish-handlers.ts, publishHandler and publishStreamHandler): before
-  // refuseUnidentified, take a token from deps.buckets keyed by peerDescription(call); when
-  // none is left, answer UNAUTHENTICATED without writing (count it in a metric instead).
-  it.failing(
-    'rate-limits the audit records an unidentified certificate can cause (at most the burst, per fingerprint)',
-    async () => {
-      const authority = await loadCertificateAuthority(certFolderPaths(gw.certs.dir));
-      const crafted = await craftClientCertificate(authority, [
-        { type: 'dns', value: 'flood.example' },
-      ]);
-      const fingerprint = new X509Certificate(crafted.certificatePem).fingerprint256;
-      const client = createGatewayClient({
-        address: gw.address,
-        tls: {
-          caFile: path.join(gw.certs.dir, 'ca.crt'),
-          cert: crafted.certificatePem,
-          key: crafted.privateKeyPem,
-          serverName: 'localhost',
-        },
-        retry: false,
-      });
-      const calls = 200;
-      const codes = await Promise.all(
-        Array.from({ length: calls }, () =>
-          client.publish(ncbEnvelope('FR')).then(
-            () => 'acked',
-            (error: PublishRefusedError) => error.refusal.codeName,
-          ),
+  // Found by this suite, now enforced: a certificate that passes TLS but names no identity is
+  // audited within an audit budget per certificate fingerprint (20 at once, then one per 5 s),
+  // so it cannot flood the audit trail (measured before the fix: 200 calls, 200 records).
+  it('rate-limits the audit records an unidentified certificate can cause (at most the burst, per fingerprint)', async () => {
+    const authority = await loadCertificateAuthority(certFolderPaths(gw.certs.dir));
+    const crafted = await craftClientCertificate(authority, [
+      { type: 'dns', value: 'flood.example' },
+    ]);
+    const fingerprint = new X509Certificate(crafted.certificatePem).fingerprint256;
+    const client = createGatewayClient({
+      address: gw.address,
+      tls: {
+        caFile: path.join(gw.certs.dir, 'ca.crt'),
+        cert: crafted.certificatePem,
+        key: crafted.privateKeyPem,
+        serverName: 'localhost',
+      },
+      retry: false,
+    });
+    const calls = 200;
+    const codes = await Promise.all(
+      Array.from({ length: calls }, () =>
+        client.publish(ncbEnvelope('FR')).then(
+          () => 'acked',
+          (error: PublishRefusedError) => error.refusal.codeName,
         ),
-      );
-      client.close();
-      expect(new Set(codes)).toEqual(new Set(['UNAUTHENTICATED']));
-      // Sentinel: a refusal written after the flood's; then count the flood's audit records.
-      const sentinel = { ...ncbEnvelope('DE'), messageId: 'sentinel-after-flood' };
-      const de = await gw.client('urn:intelroute:ncb:DE', { retry: false });
-      await expect(de.publish(sentinel)).rejects.toBeInstanceOf(PublishRefusedError);
-      const audit = await auditOnceRefused(kafka, gw.topic('intel.v1.audit'), [sentinel.messageId]);
-      const flood = audit.filter(
-        (r) =>
-          r.identity === `unidentified-certificate:${fingerprint}` &&
-          r.event === AuditEvent.AUDIT_EVENT_REFUSED,
-      );
-      expect(flood.length).toBeLessThanOrEqual(RATE.rateLimitBurst + 5);
-    },
-  );
+      ),
+    );
+    client.close();
+    expect(new Set(codes)).toEqual(new Set(['UNAUTHENTICATED']));
+    // Sentinel: a refusal written after the flood's; then count the flood's audit records.
+    const sentinel = { ...ncbEnvelope('DE'), messageId: 'sentinel-after-flood' };
+    const de = await gw.client('urn:intelroute:ncb:DE', { retry: false });
+    await expect(de.publish(sentinel)).rejects.toBeInstanceOf(PublishRefusedError);
+    const audit = await auditOnceRefused(kafka, gw.topic('intel.v1.audit'), [sentinel.messageId]);
+    const flood = audit.filter(
+      (r) =>
+        r.identity === `unidentified-certificate:${fingerprint}` &&
+        r.event === AuditEvent.AUDIT_EVENT_REFUSED,
+    );
+    expect(flood.length).toBeLessThanOrEqual(RATE.rateLimitBurst + 5);
+  });
 
   it('still serves valid identities after all of the above', async () => {
     const client: GatewayClient = await gw.client('urn:intelroute:ncb:DE', { retry: false });

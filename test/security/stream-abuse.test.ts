@@ -174,29 +174,19 @@ describe('stream and connection abuse by an authenticated identity (child gatewa
       // Measured: control publishes max 0.6–1.1 s while the attack ran.
       expect(Math.max(...attack.latencies)).toBeLessThan(5000);
       // Measured today: peak RSS +60–70 MiB for 4,096 unread results (≈0.9 KiB of heap each,
-      // freed when the stream closes, plus the dead-letter writes). Bounded here only because
-      // the attack is: see the it.failing test below.
+      // freed when the stream closes, plus the dead-letter writes); flow control now bounds it.
       expect(attack.peakMiB - attack.beforeMiB).toBeLessThan(128);
       expect(gw.alive()).toBe(true);
     });
 
-    // WEAKNESS (reported to the lead): the gateway counts a message as in flight only until its
-    // result is handed to call.write(), not until HTTP/2 sends it. A client that never reads
-    // keeps the gateway reading at full speed while the unsent results pile up in the
-    // ServerDuplexStream's write buffer (≈0.9 KiB each, measured with heap snapshots after
-    // GC: +17 MiB for 20,000 results, all freed when the stream closed). The client was never
-    // blocked: 4,096 of 4,096 messages sent (and 20,000 of 20,000 in a longer run, RSS
-    // 117 → 245 MiB). Fix (src/gateway/grpc/publish-handlers.ts, runStream): release the
-    // in-flight slot in call.write's callback, e.g. `call.write(resultOf(outcome), release)`,
-    // where `release` runs what follows the write today (lease.done(), resume, end). Verified
-    // on a patched copy of dist/: the client is then blocked after 532 messages.
-    it.failing(
-      'is stopped by HTTP/2 flow control after about maxInFlightPerStream messages (the gateway stops reading)',
-      () => {
-        expect(attack.blocked).toBe(true);
-        expect(attack.sent).toBeLessThanOrEqual(LIMITS.maxInFlightPerStream * 3);
-      },
-    );
+    // Found by this suite, now enforced: a message counts as in flight until its result has been
+    // written to HTTP/2 (call.write's callback), so a client that never reads its results is
+    // blocked by flow control after about maxInFlightPerStream messages (measured before the
+    // fix: 20,000 of 20,000 sent, gateway RSS 117 → 245 MiB).
+    it('is stopped by HTTP/2 flow control after about maxInFlightPerStream messages (the gateway stops reading)', () => {
+      expect(attack.blocked).toBe(true);
+      expect(attack.sent).toBeLessThanOrEqual(LIMITS.maxInFlightPerStream * 3);
+    });
   });
 
   describe('a client certificate revoked while the gateway runs (`certs revoke` then SIGHUP)', () => {
@@ -244,25 +234,17 @@ describe('stream and connection abuse by an authenticated identity (child gatewa
       await controlLatencyMs();
     });
 
-    // WEAKNESS (reported): the CRL is only consulted at the handshake (MtlsServerCredentials
-    // updates the secure context for new connections); a connection opened before the
-    // revocation keeps publishing as the revoked identity until it closes (clients keep
-    // connections for hours). Fix: in src/gateway/gateway.ts reload(), after reloadCrl(), end
-    // what the revoked certificates hold — refuse their calls in callIdentity
-    // (src/gateway/grpc/call-identity.ts) when sslPeerCertificate.serialNumber is in the CRL's
-    // revoked serials (UNAUTHENTICATED, audited), and end their open PublishStreams through
-    // the StreamRegistry.
-    it.failing(
-      'refuses further messages on a connection opened before the revocation',
-      async () => {
-        await sleep(500); // SIGHUP handled (the test above already saw the new CRL in force)
-        const outcome = await connected.publish(ncbEnvelope('NL')).then(
-          () => 'acked',
-          (error: PublishRefusedError) => error.refusal.codeName,
-        );
-        expect(outcome).not.toBe('acked');
-      },
-    );
+    // Found by this suite, now enforced: the CRL reload (SIGHUP) also reaches connections opened
+    // before the revocation — their next call is refused UNAUTHENTICATED and their open streams
+    // are ended.
+    it('refuses further messages on a connection opened before the revocation', async () => {
+      await sleep(500); // SIGHUP handled (the test above already saw the new CRL in force)
+      const outcome = await connected.publish(ncbEnvelope('NL')).then(
+        () => 'acked',
+        (error: PublishRefusedError) => error.refusal.codeName,
+      );
+      expect(outcome).not.toBe('acked');
+    });
   });
 });
 

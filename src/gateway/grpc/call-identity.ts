@@ -14,17 +14,36 @@ type AnyCall = grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerDuplexStream<
  * mode, where there is none — from the `intelroute-dev-identity` metadata. A refusal
  * (UNAUTHENTICATED) when neither proves one.
  */
-export function callIdentity(call: AnyCall, insecureDev: boolean): Identity | GatewayRefusal {
+export function callIdentity(
+  call: AnyCall,
+  insecureDev: boolean,
+  isRevoked: (serialNumber: string | undefined) => boolean = () => false,
+): Identity | GatewayRefusal {
   try {
     if (insecureDev) {
       const claimed = call.metadata.get(DEV_IDENTITY_HEADER)[0];
       return parseIdentityUrn(typeof claimed === 'string' ? claimed : '');
     }
-    return identityFromPeerCertificate(call.getAuthContext().sslPeerCertificate);
+    const certificate = call.getAuthContext().sslPeerCertificate;
+    // The handshake checked the CRL in force then; a connection opened before a revocation is
+    // caught here, on its next call.
+    if (isRevoked(certificate?.serialNumber)) {
+      return refusal(
+        'UNAUTHENTICATED',
+        'UNAUTHENTICATED',
+        'the client certificate has been revoked',
+      );
+    }
+    return identityFromPeerCertificate(certificate);
   } catch (error) {
     const message = isIntelrouteError(error) ? error.message : 'no usable client identity';
     return refusal('UNAUTHENTICATED', 'UNAUTHENTICATED', message);
   }
+}
+
+/** The serial number of the caller's certificate, if it showed one. */
+export function callCertificateSerial(call: AnyCall): string | undefined {
+  return call.getAuthContext().sslPeerCertificate?.serialNumber;
 }
 
 /**

@@ -15,7 +15,8 @@ import {
 } from '../../telemetry';
 import { isGatewayRefusal, refusal, type GatewayRefusal } from '../gateway-refusal';
 import type { PublishOutcome, PublishPipeline } from '../publish-pipeline';
-import { callIdentity, peerDescription } from './call-identity';
+import { callCertificateSerial, callIdentity, peerDescription } from './call-identity';
+import type { OpenCalls } from './open-calls';
 import { serviceErrorOfRefusal, statusOfRefusal } from './refusal-status';
 import type { StreamLease, StreamRegistry } from './stream-registry';
 import type { TokenBuckets } from './token-bucket';
@@ -31,6 +32,10 @@ export interface PublishHandlerDeps {
   /** True once the gateway is stopping: new messages are refused with a retryable status. */
   readonly shuttingDown: () => boolean;
   readonly metrics: IntelrouteMetrics;
+  /** At most this many refusals at the door are audited per caller (the rest are counted). */
+  readonly auditBudget: TokenBuckets;
+  readonly isRevoked: (serialNumber: string | undefined) => boolean;
+  readonly openCalls: OpenCalls;
 }
 
 type Call = grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>;
@@ -40,9 +45,15 @@ export function publishHandler(
   deps: PublishHandlerDeps,
 ): grpc.handleUnaryCall<PublishRequest, PublishAck> {
   return (call, callback) => {
-    const identity = callIdentity(call, deps.insecureDev);
+    const identity = callIdentity(call, deps.insecureDev, deps.isRevoked);
     if (isGatewayRefusal(identity)) {
-      refuseUnidentified(deps, call, call.request.envelope, identity, 'Publish');
+      refuseAtTheDoor(
+        deps,
+        call,
+        { envelope: call.request.envelope, who: peerDescription(call) },
+        identity,
+        'Publish',
+      );
       callback(serviceErrorOfRefusal(identity, call.request.envelope?.messageId ?? ''));
       return;
     }
@@ -63,9 +74,15 @@ export function publishStreamHandler(
   deps: PublishHandlerDeps,
 ): grpc.handleBidiStreamingCall<PublishRequest, PublishResult> {
   return (call) => {
-    const identity = callIdentity(call, deps.insecureDev);
+    const identity = callIdentity(call, deps.insecureDev, deps.isRevoked);
     if (isGatewayRefusal(identity)) {
-      refuseUnidentified(deps, call, undefined, identity, 'PublishStream');
+      refuseAtTheDoor(
+        deps,
+        call,
+        { envelope: undefined, who: peerDescription(call) },
+        identity,
+        'PublishStream',
+      );
       call.emit('error', serviceErrorOfRefusal(identity, ''));
       return;
     }
@@ -88,22 +105,33 @@ function runStream(
 ): void {
   let halfClosed = false;
   let finished = false;
+  const forget = deps.openCalls.add(callCertificateSerial(call), (reason) => {
+    call.emit('error', serviceErrorOfRefusal(reason, ''));
+    finish();
+  });
   const finish = (): void => {
     if (finished) return;
     finished = true;
+    forget();
     lease.close();
   };
   call.on('data', (request: PublishRequest) => {
     if (lease.draining()) return; // shutting down: unread messages are never acked
     if (lease.begin() >= deps.maxInFlightPerStream) call.pause();
     void publishOne(deps, call, identity, request, 'PublishStream').then((outcome) => {
-      if (!finished && !call.cancelled) call.write(resultOf(outcome));
-      const left = lease.done();
-      if (left < deps.maxInFlightPerStream && !lease.draining()) call.resume();
-      if (halfClosed && left === 0 && !finished) {
-        call.end();
-        finish();
-      }
+      // A message stays "in flight" until its result has left for the client: a client that
+      // does not read its results blocks HTTP/2 flow control, the write does not complete, and
+      // the stream stays paused — memory is bounded by maxInFlightPerStream, not by the client.
+      const release = (): void => {
+        const left = lease.done();
+        if (left < deps.maxInFlightPerStream && !lease.draining()) call.resume();
+        if (halfClosed && left === 0 && !finished) {
+          call.end();
+          finish();
+        }
+      };
+      if (finished || call.cancelled) release();
+      else call.write(resultOf(outcome), release);
     });
   });
   call.on('end', () => {
@@ -145,16 +173,16 @@ async function publishOne(
   });
   deps.metrics.messageReceived(labels);
   const early = gate(deps, identity, envelope === undefined);
-  const outcome: PublishOutcome =
-    early !== undefined
-      ? { kind: 'refused', messageId: envelope?.messageId ?? '', refusal: early }
-      : await span.run(() =>
-          deps.pipeline.publish(envelope!, {
-            identity,
-            deadlineAtMs: deadlineOf(call, deps),
-            span,
-          }),
-        );
+  if (early !== undefined) {
+    return refuseAtTheDoor(deps, call, { envelope, who: identity.urn }, early, method, span);
+  }
+  const outcome: PublishOutcome = await span.run(() =>
+    deps.pipeline.publish(envelope!, {
+      identity,
+      deadlineAtMs: deadlineOf(call, deps),
+      span,
+    }),
+  );
   if (outcome.kind === 'ack') {
     recordDecision(span, { kind: 'routed', routeCount: outcome.ack.records.length });
     deps.metrics.messageAccepted(labels);
@@ -167,19 +195,32 @@ async function publishOne(
   return outcome;
 }
 
-/** Audits (and traces) a caller that proved no identity. */
-function refuseUnidentified(
+/**
+ * A refusal decided before the pipeline ran (no proven identity; for an identified caller, no
+ * envelope, its rate limit, shutdown): traced, counted, and dead-lettered and audited — within an
+ * audit budget per caller, so a flood of refused calls cannot flood the audit trail (the metrics
+ * still count every one).
+ */
+function refuseAtTheDoor(
   deps: PublishHandlerDeps,
   call: Call,
-  envelope: Envelope | undefined,
+  caller: { envelope: Envelope | undefined; who: string },
   answer: GatewayRefusal,
   method: 'Publish' | 'PublishStream',
-): void {
-  const span = gatewayReceiveSpan({ method, metadata: call.metadata });
-  deps.pipeline.refuseUnidentified(envelope, peerDescription(call), answer, span);
-  deps.metrics.messageRefused({ ...messageLabels(envelope), reason: answer.reason });
+  span = gatewayReceiveSpan({ method, metadata: call.metadata }),
+): PublishOutcome {
+  const outcome: PublishOutcome = {
+    kind: 'refused',
+    messageId: caller.envelope?.messageId ?? '',
+    refusal: answer,
+  };
+  if (deps.auditBudget.take(caller.who, deps.now()) === 0) {
+    deps.pipeline.refuseUnprocessed(caller.envelope, caller.who, answer, span);
+  }
+  deps.metrics.messageRefused({ ...messageLabels(caller.envelope), reason: answer.reason });
   recordDecision(span, { kind: 'refused', reason: answer.reason });
   endReceiveSpan(span, answer.status);
+  return outcome;
 }
 
 function messageLabels(envelope: Envelope | undefined): {

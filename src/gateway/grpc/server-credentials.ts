@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { MtlsServerCredentials } from '../../certs';
+import { MtlsServerCredentials, normalizeSerialNumber, revokedSerials } from '../../certs';
 import type { GatewayConfig } from '../../config';
 import { IntelrouteError } from '../../errors';
 
@@ -11,8 +11,13 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export interface GatewayCredentials {
   readonly credentials: grpc.ServerCredentials;
   readonly insecureDev: boolean;
-  /** Re-reads the CRL (after `certs revoke`); a no-op without TLS or CRL. */
+  /**
+   * Re-reads the CRL (after `certs revoke`): new handshakes check it, and `isRevoked` answers
+   * for connections opened before. A no-op without TLS or CRL.
+   */
   reloadCrl(): void;
+  /** True when the certificate serial (as a peer certificate shows it) is in the CRL. */
+  isRevoked(serialNumber: string | undefined): boolean;
 }
 
 /**
@@ -33,6 +38,7 @@ export function gatewayCredentials(config: GatewayConfig): GatewayCredentials {
       credentials: grpc.ServerCredentials.createInsecure(),
       insecureDev: true,
       reloadCrl: () => undefined,
+      isRevoked: () => false,
     };
   }
   const files = tlsFiles(config);
@@ -42,11 +48,24 @@ export function gatewayCredentials(config: GatewayConfig): GatewayCredentials {
     privateKeyPem: readFileSync(files.key),
     ...(files.crl === undefined ? {} : { crlPem: readFileSync(files.crl) }),
   });
+  let revoked =
+    files.crl === undefined ? new Set<string>() : revokedSerials(readFileSync(files.crl));
   return {
     credentials,
     insecureDev: false,
     reloadCrl: () => {
-      if (files.crl !== undefined) credentials.updateCrl(readFileSync(files.crl));
+      if (files.crl === undefined) return;
+      const crl = readFileSync(files.crl);
+      credentials.updateCrl(crl);
+      revoked = revokedSerials(crl);
+    },
+    isRevoked: (serialNumber) => {
+      if (serialNumber === undefined || revoked.size === 0) return false;
+      try {
+        return revoked.has(normalizeSerialNumber(serialNumber));
+      } catch {
+        return false;
+      }
     },
   };
 }

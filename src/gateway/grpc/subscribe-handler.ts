@@ -17,7 +17,8 @@ import {
   refusalFromError,
   type GatewayRefusal,
 } from '../gateway-refusal';
-import { callIdentity } from './call-identity';
+import { callCertificateSerial, callIdentity } from './call-identity';
+import type { OpenCalls } from './open-calls';
 import { serviceErrorOfRefusal } from './refusal-status';
 
 export interface SubscribeHandlerDeps {
@@ -28,6 +29,8 @@ export interface SubscribeHandlerDeps {
   readonly logger: Logger;
   /** Audits a refused read attempt (who asked for what, and why not). */
   readonly auditRefusal: (identity: string, asked: string, answer: GatewayRefusal) => void;
+  readonly isRevoked: (serialNumber: string | undefined) => boolean;
+  readonly openCalls: OpenCalls;
 }
 
 type SubscribeCall = grpc.ServerDuplexStream<SubscribeRequest, SubscribeResponse>;
@@ -41,7 +44,7 @@ export function subscribeHandler(
   deps: SubscribeHandlerDeps,
 ): grpc.handleBidiStreamingCall<SubscribeRequest, SubscribeResponse> {
   return (call) => {
-    const identity = callIdentity(call, deps.insecureDev);
+    const identity = callIdentity(call, deps.insecureDev, deps.isRevoked);
     if (isGatewayRefusal(identity)) {
       deps.auditRefusal('unidentified', 'subscribe', identity);
       call.emit('error', serviceErrorOfRefusal(identity, ''));
@@ -62,6 +65,10 @@ class SubscribeSession {
   ) {}
 
   listen(): void {
+    const forget = this.deps.openCalls.add(callCertificateSerial(this.call), (reason) =>
+      this.fail(reason),
+    );
+    this.call.on('close', forget);
     this.call.on('data', (request: SubscribeRequest) => this.onRequest(request));
     const close = (): void => void this.close();
     this.call.on('end', close);
