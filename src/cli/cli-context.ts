@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { loadConfig, type IntelrouteConfig } from '../config';
-import { isIntelrouteError } from '../errors';
+import type { Admin, Kafka } from 'kafkajs';
+import { IntelrouteError, isIntelrouteError } from '../errors';
+import { createKafkaClient } from '../kafka/kafka-client';
 import { createLogger, type Logger } from '../telemetry/logger';
 
 /** What every command action gets: the config (parsed once) and the process logger. */
@@ -39,4 +41,31 @@ export function action<A extends unknown[]>(
 
 function describe(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+/** The configured brokers. @throws IntelrouteError CONFIG_INVALID when none is configured. */
+export function requireBrokers(config: IntelrouteConfig): string[] {
+  if (config.kafka.brokers === null) {
+    throw new IntelrouteError(
+      'CONFIG_INVALID',
+      'no Kafka cluster configured: set KAFKA_BROKERS (for a local one run `intelroute kafka start`)',
+    );
+  }
+  return [...config.kafka.brokers];
+}
+
+/** Runs `work` with a Kafka client and a connected admin on the configured cluster. */
+export async function withKafka<T>(
+  config: IntelrouteConfig,
+  logger: Logger,
+  work: (deps: { kafka: Kafka; admin: Admin }) => Promise<T>,
+): Promise<T> {
+  const kafka = createKafkaClient({ ...config.kafka, brokers: requireBrokers(config), logger });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await work({ kafka, admin });
+  } finally {
+    await admin.disconnect();
+  }
 }

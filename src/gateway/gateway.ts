@@ -297,15 +297,7 @@ export class Gateway {
 
   private recordSubscribeRefusal(identity: string, stream: string, refusal: GatewayRefusal): void {
     const at = new Date(this.now());
-    this.writer
-      .write({
-        records: [],
-        events: [{ kind: 'subscribe-refused', at, identity, stream, refusal }],
-        deadlineAtMs: at.getTime() + 30_000,
-      })
-      .catch((error: unknown) =>
-        this.logger.error({ err: String(error) }, 'refused subscription not audited'),
-      );
+    this.auditBehind({ kind: 'subscribe-refused', at, identity, stream, refusal });
   }
 
   private recordGrantChanges(before: GrantTable, after: GrantTable): void {
@@ -315,28 +307,24 @@ export class Gateway {
     this.recordConfig('grants', 'delegated-access grants changed', changes);
   }
 
-  /** Audits a configuration change (written behind; a failure is logged). */
   private recordConfig(
     what: 'rules' | 'grants',
     description: string,
     changes: Record<string, string>,
   ): void {
+    this.auditBehind({ kind: 'config', what, at: new Date(this.now()), description, changes });
+  }
+
+  /** Writes an audit-only event behind the caller's back (a failure is logged, not thrown). */
+  private auditBehind(event: GatewayEvent & { at: Date }): void {
     if (this.writer === undefined || this.writer.state !== 'ready') {
-      this.logger.warn(
-        { what, description },
-        'configuration change not audited: Kafka writer not ready',
-      );
+      this.logger.warn({ event: event.kind }, 'event not audited: Kafka writer not ready');
       return;
     }
-    const at = new Date(this.now());
     this.writer
-      .write({
-        records: [],
-        events: [{ kind: 'config', what, at, description, changes }],
-        deadlineAtMs: at.getTime() + 30_000,
-      })
+      .write({ records: [], events: [event], deadlineAtMs: event.at.getTime() + 30_000 })
       .catch((error: unknown) =>
-        this.logger.error({ err: String(error), what }, 'configuration change not audited'),
+        this.logger.error({ err: String(error), event: event.kind }, 'event not audited'),
       );
   }
 }

@@ -12,14 +12,10 @@ import {
   readHeads,
   readTopicToEnd,
   verifyChains,
-  type TopicReaderDeps,
 } from '../../audit';
-import type { IntelrouteConfig } from '../../config';
 import { IntelrouteError } from '../../errors';
 import { AuditRecord } from '../../generated/intelroute/v1/records';
-import { createKafkaClient } from '../../kafka/kafka-client';
-import type { Logger } from '../../telemetry/logger';
-import { action, cliContext } from '../cli-context';
+import { action, cliContext, withKafka } from '../cli-context';
 
 /** `intelroute audit verify|trace`: check the audit trail's hash chains, follow one message. */
 export function registerAuditCommands(program: Command): void {
@@ -48,7 +44,7 @@ export function registerAuditCommands(program: Command): void {
 async function runVerify(options: { live?: boolean }, command: Command): Promise<void> {
   const { config, logger } = cliContext(command);
   const topics = auditTopicsFor(config.topics.prefix);
-  const trail = await withReader(config, logger, (deps) => readAuditTrail(deps, topics));
+  const trail = await withKafka(config, logger, (deps) => readAuditTrail(deps, topics));
   const { heads, problems } = readHeads(trail.heads);
   const report = verifyChains(trail.records, heads, {
     allowRecordsAfterHead: options.live === true,
@@ -70,7 +66,7 @@ async function runTrace(
 ): Promise<void> {
   const { config, logger } = cliContext(command);
   const topic = auditTopicsFor(config.topics.prefix).audit;
-  const records = await withReader(config, logger, (deps) => readTopicToEnd(deps, topic));
+  const records = await withKafka(config, logger, (deps) => readTopicToEnd(deps, topic));
   const { parsed, unreadable } = parseAll(records);
   if (unreadable > 0) {
     process.stderr.write(
@@ -104,27 +100,4 @@ function parseAll(records: readonly { value: Buffer | null }[]): {
     }
   }
   return { parsed, unreadable };
-}
-
-/** Runs `work` with a Kafka client and a connected admin on the configured cluster. */
-async function withReader<T>(
-  config: IntelrouteConfig,
-  logger: Logger,
-  work: (deps: TopicReaderDeps) => Promise<T>,
-): Promise<T> {
-  const brokers = config.kafka.brokers;
-  if (brokers === null) {
-    throw new IntelrouteError(
-      'CONFIG_INVALID',
-      'no Kafka cluster configured: set KAFKA_BROKERS (for a local one run `intelroute kafka start`)',
-    );
-  }
-  const kafka = createKafkaClient({ ...config.kafka, brokers, logger });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return await work({ kafka, admin });
-  } finally {
-    await admin.disconnect();
-  }
 }

@@ -17,9 +17,9 @@ import { IntelrouteError } from '../../errors';
 import { createKafkaClient } from '../../kafka/kafka-client';
 import type { Logger } from '../../telemetry/logger';
 import { startTelemetry, type Telemetry } from '../../telemetry/start-telemetry';
-import { action, cliContext } from '../cli-context';
+import { action, cliContext, requireBrokers } from '../cli-context';
 import { shutdownSignal, stopWithin } from '../shutdown-signal';
-import { registerDirectoryCommands, requireBrokers } from './directory-command';
+import { registerDirectoryCommands } from './directory-command';
 
 interface ConsumeOptions {
   readonly group?: string;

@@ -3,8 +3,7 @@ import { ContactPointDirectory, type ContactPointEntry } from '../../consumers';
 import { TOPICS } from '../../contract/topic-names';
 import { IntelrouteError } from '../../errors';
 import { createKafkaClient } from '../../kafka/kafka-client';
-import { action, cliContext } from '../cli-context';
-import type { IntelrouteConfig } from '../../config';
+import { action, cliContext, requireBrokers } from '../cli-context';
 
 /** `intelroute directory show [CC]`: the contact points, rebuilt from the compacted topic. */
 export function registerDirectoryCommands(program: Command): void {
@@ -68,15 +67,4 @@ function entryOf(
     );
   }
   return entry;
-}
-
-/** The configured brokers. @throws IntelrouteError CONFIG_INVALID when none is configured. */
-export function requireBrokers(config: IntelrouteConfig): string[] {
-  if (config.kafka.brokers === null) {
-    throw new IntelrouteError(
-      'CONFIG_INVALID',
-      'no Kafka cluster configured: set KAFKA_BROKERS (for a local one run `intelroute kafka start`)',
-    );
-  }
-  return [...config.kafka.brokers];
 }

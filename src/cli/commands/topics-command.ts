@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
-import { memberCountryCodes, type IntelrouteConfig } from '../../config';
-import { IntelrouteError } from '../../errors';
-import { createKafkaClient } from '../../kafka/kafka-client';
+import { memberCountryCodes } from '../../config';
 import { describeChange, type TopicDiff } from '../../kafka/topic-diff';
 import { applyTopicPlan, planAgainstCluster } from '../../kafka/topic-provisioning';
-import type { Logger } from '../../telemetry/logger';
-import { action, cliContext } from '../cli-context';
+import { action, cliContext, withKafka } from '../cli-context';
 
 /** `intelroute topics plan|apply`: the configured topic plan against the cluster. */
 export function registerTopicsCommands(program: Command): void {
@@ -18,7 +15,7 @@ export function registerTopicsCommands(program: Command): void {
     .action(
       action(async (_options: unknown, command: Command) => {
         const { config, logger } = cliContext(command);
-        const diff = await withAdmin(config, logger, (admin) =>
+        const diff = await withKafka(config, logger, ({ admin }) =>
           planAgainstCluster({
             admin,
             topics: config.topics,
@@ -34,7 +31,7 @@ export function registerTopicsCommands(program: Command): void {
     .action(
       action(async (_options: unknown, command: Command) => {
         const { config, logger } = cliContext(command);
-        const result = await withAdmin(config, logger, (admin) =>
+        const result = await withKafka(config, logger, ({ admin }) =>
           applyTopicPlan({
             admin,
             topics: config.topics,
@@ -56,26 +53,4 @@ function printDiff(diff: TopicDiff, verb: string): void {
       ? `nothing to change: ${diff.upToDate.length} topics up to date\n`
       : `${verb}: ${changed} change(s), ${conflicts} conflict(s); ${diff.upToDate.length} topics up to date\n`,
   );
-}
-
-/** Runs `work` with a connected admin client on the configured cluster. */
-export async function withAdmin<T>(
-  config: IntelrouteConfig,
-  logger: Logger,
-  work: (admin: ReturnType<ReturnType<typeof createKafkaClient>['admin']>) => Promise<T>,
-): Promise<T> {
-  const brokers = config.kafka.brokers;
-  if (brokers === null) {
-    throw new IntelrouteError(
-      'CONFIG_INVALID',
-      'no Kafka cluster configured: set KAFKA_BROKERS (for a local one run `intelroute kafka start`)',
-    );
-  }
-  const admin = createKafkaClient({ ...config.kafka, brokers, logger }).admin();
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.disconnect();
-  }
 }
