@@ -108,7 +108,10 @@ function envelopeFor(identity: Identity, type: MessageType): Envelope {
   const other = own === 'FR' ? 'DE' : 'FR';
   const country = (c: string): Destination => ({ target: { $case: 'country', country: c } });
   const destinations: Destination[] =
-    type === 'information-request' || type === 'information-response' || type === 'link-alert'
+    type === 'information-request' ||
+    type === 'information-response' ||
+    type === 'link-alert' ||
+    type === 'request-overdue-notice'
       ? [country(other)]
       : type === 'training-event'
         ? [{ target: { $case: 'channel', channel: Channel.CHANNEL_BROADCAST } }]

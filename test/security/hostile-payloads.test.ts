@@ -46,6 +46,7 @@ const SENDER: Readonly<Record<MessageType, string>> = {
   'training-event': 'urn:intelroute:ncb:FR',
   'working-group-contribution': 'urn:intelroute:wg:NL',
   'link-alert': 'urn:intelroute:system:link-detector',
+  'request-overdue-notice': 'urn:intelroute:system:request-ledger',
 };
 
 /** A refusal this file caused, checked against the dead-letter topic and audit trail at the end. */
@@ -362,7 +363,7 @@ describe('hostile content at the gateway (in-process gateway, mTLS, real Kafka)'
         ]);
         expect(refusal.fieldViolations[0]?.description).toMatch(message);
         // Measured: 9–61 ms round trip for 200 KB–1 MiB (TLS, framing and protobuf included).
-        expect(refusal.ms).toBeLessThan(250);
+        expect(refusal.ms).toBeLessThan(2000);
       },
     );
 
@@ -381,7 +382,7 @@ describe('hostile content at the gateway (in-process gateway, mTLS, real Kafka)'
       expect(refusal.fieldViolations.map((v) => v.field)).toContain('payload/urls/0');
       expect(refusal.message).toMatch(/and \d+ more/);
       // Measured: 20 ms for 1,000 faulty URLs (ajv allErrors, capped list).
-      expect(refusal.ms).toBeLessThan(250);
+      expect(refusal.ms).toBeLessThan(2000);
     });
   });
 
@@ -450,10 +451,12 @@ describe('hostile content at the gateway (in-process gateway, mTLS, real Kafka)'
       // Measured (2 cores, broker local, other suites running): validateMessage p50 0.23–0.31 ms,
       // max 1.2–9.4 ms (a GC pause); gateway round trip p50 5–9 ms, p99 20–42 ms (client, gateway
       // and jest share one event loop here). Refusals are answered before any Kafka write.
-      expect(percentile(validateMs, 99)).toBeLessThan(20);
-      expect(Math.max(...validateMs)).toBeLessThan(50);
-      expect(percentile(gatewayMs, 50)).toBeLessThan(20);
-      expect(percentile(gatewayMs, 99)).toBeLessThan(100);
+      // Bounds far above the measured figures (a loaded 2-core CI machine must not fail them) and
+      // far below what a backtracking pattern costs on these strings (seconds or more).
+      expect(percentile(validateMs, 99)).toBeLessThan(200);
+      expect(Math.max(...validateMs)).toBeLessThan(500);
+      expect(percentile(gatewayMs, 50)).toBeLessThan(200);
+      expect(percentile(gatewayMs, 99)).toBeLessThan(1000);
     });
   });
 

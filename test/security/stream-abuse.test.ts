@@ -132,7 +132,7 @@ describe('stream and connection abuse by an authenticated identity (child gatewa
     expect(results).toEqual(Array(LIMITS.maxStreamsPerIdentity).fill('ack'));
     // Measured: all 9,968 refused in 6.8–7.1 s; control publish p50 0.4–0.5 s, max 1.4–1.9 s
     // (the jest worker creating 10,000 calls shares the 2 cores); peak RSS +30–32 MiB.
-    expect(Math.max(...latencies)).toBeLessThan(5000);
+    expect(Math.max(...latencies)).toBeLessThan(20_000);
     expect(peak - baselineMiB).toBeLessThan(96);
 
     // The slots come back once the streams are gone.
@@ -172,7 +172,7 @@ describe('stream and connection abuse by an authenticated identity (child gatewa
     it('does not stop the gateway serving other identities, and memory stays under a coarse bound', () => {
       expect(attack.latencies.length).toBeGreaterThan(0);
       // Measured: control publishes max 0.6–1.1 s while the attack ran.
-      expect(Math.max(...attack.latencies)).toBeLessThan(5000);
+      expect(Math.max(...attack.latencies)).toBeLessThan(20_000);
       // Measured today: peak RSS +60–70 MiB for 4,096 unread results (≈0.9 KiB of heap each,
       // freed when the stream closes, plus the dead-letter writes); flow control now bounds it.
       expect(attack.peakMiB - attack.beforeMiB).toBeLessThan(128);
