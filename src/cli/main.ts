@@ -4,6 +4,8 @@ import { registerAuditCommands } from './commands/audit-command';
 import { registerCertsCommands } from './commands/certs-command';
 import { registerConsumeCommands } from './commands/consume-command';
 import { registerKafkaCommands } from './commands/kafka-command';
+import { registerLinksCommands } from './commands/links-command';
+import { registerRequestsCommands } from './commands/requests-command';
 import { registerSendCommands } from './commands/send-command';
 import { registerStartCommand } from './commands/start-command';
 import { registerTopicsCommands } from './commands/topics-command';
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
   registerSendCommands(program);
   registerAuditCommands(program);
   registerConsumeCommands(program);
+  registerLinksCommands(program);
+  registerRequestsCommands(program);
   return program;
 }
 

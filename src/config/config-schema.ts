@@ -178,5 +178,36 @@ export const CONFIG_SCHEMA = {
       },
     },
     // --- end telemetry ---
+    // --- link detector, request ledger and their gateway client ---
+    links: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        secretFile: { type: ['string', 'null'], minLength: 1, default: null },
+        maxObservationsPerSelector: { type: 'integer', minimum: 2, maximum: 5000, default: 1000 },
+      },
+    },
+    requests: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        checkIntervalMs: { type: 'integer', minimum: 50, maximum: 3600000, default: 10000 },
+        overdueGraceMs: { type: 'integer', minimum: 0, maximum: 3600000, default: 60000 },
+      },
+    },
+    systemClient: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        gatewayAddress: { type: ['string', 'null'], minLength: 3, maxLength: 300, default: null },
+        serverName: { type: ['string', 'null'], minLength: 1, maxLength: 255, default: null },
+        certsDir: { type: ['string', 'null'], minLength: 1, default: null },
+        publishTimeoutMs: { type: 'integer', minimum: 100, default: 10000 },
+      },
+    },
+    // --- end link detector, request ledger ---
   },
 } as const;

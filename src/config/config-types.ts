@@ -13,6 +13,9 @@ export interface IntelrouteConfig {
   readonly gateway: GatewayConfig;
   readonly readers: ReadersConfig;
   readonly telemetry: TelemetryConfig;
+  readonly links: LinksConfig;
+  readonly requests: RequestsConfig;
+  readonly systemClient: SystemClientConfig;
 }
 
 export interface KafkaConfig {
@@ -175,3 +178,49 @@ export interface TelemetryConfig {
   readonly shutdownTimeoutMs: number;
 }
 // --- end telemetry ---
+
+// --- Link detector, request ledger and their gateway client (src/links, src/requests) ---
+
+/** The link detector (`intelroute links run`). */
+export interface LinksConfig {
+  /**
+   * File holding the network secret that keys selector hashes (its bytes, one trailing newline
+   * ignored; at least 32 bytes). Null: the detector refuses to start. Never logged.
+   */
+  readonly secretFile: string | null;
+  /**
+   * Most observations the index keeps per selector. Beyond it, further reports of a country
+   * already linked are not indexed (a new country always is): bounds one changelog record.
+   */
+  readonly maxObservationsPerSelector: number;
+}
+
+/** The request-deadline ledger (`intelroute requests run`). */
+export interface RequestsConfig {
+  /** How often the ledger looks for requests whose reply deadline passed. */
+  readonly checkIntervalMs: number;
+  /**
+   * How long after a deadline a missing answer is reported: room for an answer accepted just
+   * before the deadline to reach the ledger.
+   */
+  readonly overdueGraceMs: number;
+}
+
+/**
+ * How intelroute's own services (link detector, request ledger) reach the gateway: over mTLS with
+ * a client certificate `urn:intelroute:system:<component>`, like any sender.
+ */
+export interface SystemClientConfig {
+  /** `host:port` of the gateway. Null: `gateway.host:gateway.port`. */
+  readonly gatewayAddress: string | null;
+  /** Name the gateway's certificate is checked against. Null: the address's host. */
+  readonly serverName: string | null;
+  /**
+   * A folder written by `intelroute certs`: `ca.crt` and `clients/system.<component>.crt|.key`.
+   * Null: `gateway.tls.certsDir`.
+   */
+  readonly certsDir: string | null;
+  /** Deadline of one publish attempt; retriable failures are retried until the service stops. */
+  readonly publishTimeoutMs: number;
+}
+// --- end link detector, request ledger ---

@@ -54,6 +54,15 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
     kind: 'string',
   },
   // --- end telemetry ---
+  // --- link detector, request ledger ---
+  { variable: 'INTELROUTE_LINK_SECRET_FILE', path: ['links', 'secretFile'], kind: 'string' },
+  {
+    variable: 'INTELROUTE_SYSTEM_GATEWAY_ADDRESS',
+    path: ['systemClient', 'gatewayAddress'],
+    kind: 'string',
+  },
+  { variable: 'INTELROUTE_SYSTEM_CERTS_DIR', path: ['systemClient', 'certsDir'], kind: 'string' },
+  // --- end link detector, request ledger ---
 ];
 
 export type ParsedEnvValue = { ok: true; value: unknown } | { ok: false; problem: string };

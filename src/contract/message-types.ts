@@ -12,6 +12,7 @@ export const MESSAGE_TYPES = [
   'training-event',
   'working-group-contribution',
   'link-alert',
+  'request-overdue-notice',
 ] as const;
 
 /** One of the v1 message type names. */

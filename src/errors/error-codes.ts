@@ -97,6 +97,10 @@ export const ERROR_CODES = {
   // The network secret that keys selector hashes is not bytes or is shorter than 32 bytes: a
   // configuration fault, raised before any payload is read, never because of a payload.
   LINK_SECRET_INVALID: { grpc: 'INTERNAL', retriable: false },
+  // `intelroute links show`: no link the identity may see involves the message.
+  LINK_NOT_FOUND: { grpc: 'NOT_FOUND', retriable: false },
+  // Bad options of `intelroute links|requests`: an identity that has no view, a bad message id.
+  SERVICE_OPTIONS_INVALID: { grpc: 'INVALID_ARGUMENT', retriable: false },
   // --- end link detection ---
 } as const satisfies Record<string, ErrorCodeSpec>;
 

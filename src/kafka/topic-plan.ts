@@ -86,6 +86,14 @@ export function planTopics(input: TopicPlanInput): TopicSpec[] {
       'cleanup.policy': 'compact,delete',
       'retention.ms': String(topics.idempotencyRetentionMs),
     }),
+    // Keyed by selector key: observations re-keyed for the link detector's index partitions.
+    spec(TOPICS.linkSelectors, messages, true),
+    // Keyed by selector key: the link index's changelog, aligned with the selectors topic.
+    spec(TOPICS.linkState, { ...common, 'cleanup.policy': 'compact' }, true),
+    // Keyed by request id: request-ledger events (opened, answered, notified).
+    spec(TOPICS.requestEvents, messages, true),
+    // Keyed by request id: the request ledger's changelog, aligned with the events topic.
+    spec(TOPICS.requestLedger, { ...common, 'cleanup.policy': 'compact' }, true),
   ];
 }
 

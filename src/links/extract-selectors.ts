@@ -14,8 +14,8 @@
  * Deliberately not read: the officials' own details (`requestedBy`, `followUpContact`, contact
  * points and trainers in contact-point-update and training-event, a link alert's contact
  * points), which would link every request an analyst sends and make police staff selectors;
- * reference URLs of working-group contributions (publications, not vendors); and link alerts,
- * which by design carry no selector value.
+ * reference URLs of working-group contributions (publications, not vendors); and link alerts
+ * and request-overdue notices, which by design carry no selector value.
  */
 import type { MessageType } from '../contract/message-types';
 import { isMessageType } from '../contract/message-types';
@@ -64,6 +64,7 @@ const EXTRACTORS = {
   'training-event': nothing,
   'working-group-contribution': nothing,
   'link-alert': nothing,
+  'request-overdue-notice': nothing,
 } as const satisfies Record<MessageType, Extractor>;
 
 /**

@@ -16,6 +16,7 @@ import informationRequest from '../fixtures/messages/information-request/valid/0
 import informationResponse from '../fixtures/messages/information-response/valid/01-found-with-answers.json';
 import linkAlert from '../fixtures/messages/link-alert/valid/01-domain-two-countries.json';
 import onlineVendorReport from '../fixtures/messages/online-vendor-report/valid/01-darknet-vendor.json';
+import requestOverdueNotice from '../fixtures/messages/request-overdue-notice/valid/01-country-silent.json';
 import seizureReport from '../fixtures/messages/seizure-report/valid/01-express-hub-two-parcels.json';
 import trainingEvent from '../fixtures/messages/training-event/valid/01-online-webinar.json';
 import workingGroupContribution from '../fixtures/messages/working-group-contribution/valid/01-mail-centre-statistics.json';
@@ -39,6 +40,7 @@ const PAYLOADS: Readonly<Record<MessageType, unknown>> = {
   'training-event': trainingEvent,
   'working-group-contribution': workingGroupContribution,
   'link-alert': linkAlert,
+  'request-overdue-notice': requestOverdueNotice,
 };
 
 /** A fresh copy of the type's first valid fixture payload (`valid/01-*.json`). */
@@ -55,7 +57,7 @@ export function payloadBytes(value: unknown): Buffer {
  * A generated `Envelope` of `type` that passes validation at FIXTURE_NOW, carrying the type's
  * first valid fixture payload, with `overrides` applied on top (shallow). Each call gets a new
  * random message_id. Origins: NCB FR (IT for contact-point-update, NL working-group member for
- * contributions, SYSTEM for link alerts); evaluation B2 where required; a destination where
+ * contributions, SYSTEM for link alerts and overdue notices); evaluation B2 where required; a destination where
  * the type needs or usually has one.
  */
 export function validEnvelope(type: MessageType, overrides: Partial<Envelope> = {}): Envelope {
@@ -86,7 +88,7 @@ export function validEnvelope(type: MessageType, overrides: Partial<Envelope> = 
 }
 
 function originFor(type: MessageType): Origin {
-  if (type === 'link-alert')
+  if (type === 'link-alert' || type === 'request-overdue-notice')
     return { kind: OriginKind.ORIGIN_KIND_SYSTEM, country: '', agencyId: '' };
   if (type === 'working-group-contribution') {
     return { kind: OriginKind.ORIGIN_KIND_WORKING_GROUP_MEMBER, country: 'NL', agencyId: '' };
@@ -104,6 +106,7 @@ function destinationsFor(type: MessageType): Destination[] {
     case 'training-event':
       return [{ target: { $case: 'channel', channel: Channel.CHANNEL_BROADCAST } }];
     case 'link-alert':
+    case 'request-overdue-notice':
       return [{ target: { $case: 'country', country: 'FR' } }];
     default:
       return [];

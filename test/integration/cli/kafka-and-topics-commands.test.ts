@@ -78,13 +78,13 @@ describe('intelroute topics', () => {
     const plan = await runCli(['topics', 'plan'], env);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toMatch(/^\+ create .*intel\.v1\.country\.ES /m);
-    expect(plan.stdout).toMatch(/would change: 12 change\(s\), 0 conflict\(s\)/);
+    expect(plan.stdout).toMatch(/would change: 16 change\(s\), 0 conflict\(s\)/);
 
     const first = await runCli(['topics', 'apply'], env);
-    expect(first.stdout).toMatch(/changed: 12 change\(s\)/);
+    expect(first.stdout).toMatch(/changed: 16 change\(s\)/);
     const second = await runCli(['topics', 'apply'], env);
     expect(second.code).toBe(0);
-    expect(second.stdout.trim()).toBe('nothing to change: 12 topics up to date');
+    expect(second.stdout.trim()).toBe('nothing to change: 16 topics up to date');
   });
 
   it('refuses to run without a cluster, saying how to get one', async () => {

@@ -20,11 +20,11 @@ describe('topic provisioning against the broker', () => {
     const input = { admin, topics, memberCountries: ['FR', 'DE'] };
     const first = await applyTopicPlan(input);
     expect(first.applied).toBe(true);
-    expect(first.changes.filter((c) => c.kind === 'create')).toHaveLength(11);
+    expect(first.changes.filter((c) => c.kind === 'create')).toHaveLength(15);
 
     const second = await applyTopicPlan(input);
     expect(second).toEqual({ changes: [], upToDate: expect.any(Array), applied: false });
-    expect(second.upToDate).toHaveLength(11);
+    expect(second.upToDate).toHaveLength(15);
 
     const existing = await describeExistingTopics(admin, [
       `${topics.prefix}intel.v1.directory.contact-points`,
@@ -60,8 +60,8 @@ describe('topic provisioning against the broker', () => {
     const grown = { ...input, topics: { ...topics, partitions: 4, messageRetentionMs: 3_600_000 } };
     const plan = await planAgainstCluster(grown);
     expect(plan.changes.filter((c) => c.kind === 'add-partitions')).toHaveLength(7);
-    expect(plan.changes.filter((c) => c.kind === 'conflict')).toHaveLength(3);
-    expect(plan.changes.filter((c) => c.kind === 'alter-configs')).toHaveLength(4);
+    expect(plan.changes.filter((c) => c.kind === 'conflict')).toHaveLength(7);
+    expect(plan.changes.filter((c) => c.kind === 'alter-configs')).toHaveLength(6);
 
     await applyTopicPlan(grown);
     const after = (await describeExistingTopics(admin, [inbox])).get(inbox);
@@ -79,7 +79,7 @@ describe('topic provisioning against the broker', () => {
       memberCountries: ['FR'],
     });
     expect(result.changes.every((c) => c.kind === 'conflict')).toBe(true);
-    expect(result.changes).toHaveLength(10);
+    expect(result.changes).toHaveLength(14);
     const inbox = `${topics.prefix}intel.v1.country.FR`;
     expect((await describeExistingTopics(admin, [inbox])).get(inbox)?.partitions).toBe(3);
   });

@@ -22,13 +22,15 @@ describe('publish policy (config/policy.yaml)', () => {
       'information-response',
     ];
     expect([...POLICY.publish.ncb].sort()).toEqual(
-      MESSAGE_TYPES.filter((type) => type !== 'link-alert').sort(),
+      MESSAGE_TYPES.filter(
+        (type) => type !== 'link-alert' && type !== 'request-overdue-notice',
+      ).sort(),
     );
     expect([...POLICY.publish.agency].sort()).toEqual(intelligence.sort());
     expect([...POLICY.publish.secretariat].sort()).toEqual([...MESSAGE_TYPES].sort());
     expect(POLICY.publish.wg).toEqual(['working-group-contribution']);
     expect(POLICY.publish.ops).toEqual([]);
-    expect(POLICY.publish.system).toEqual(['link-alert']);
+    expect(POLICY.publish.system).toEqual(['link-alert', 'request-overdue-notice']);
     expect(Object.isFrozen(POLICY.publish.ncb)).toBe(true);
   });
 

@@ -27,6 +27,10 @@ describe('planTopics', () => {
       'intel.v1.idempotency',
       'intel.v1.directory.contact-points',
       'intel.v1.readers.processed',
+      'intel.v1.selectors',
+      'intel.v1.links.state',
+      'intel.v1.requests.events',
+      'intel.v1.requests.ledger',
     ]);
   });
 

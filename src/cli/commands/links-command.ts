@@ -1,0 +1,186 @@
+import type { Command } from 'commander';
+import type { Admin, Kafka } from 'kafkajs';
+import type { IntelrouteConfig } from '../../config';
+import { readerInstanceId, readerSettings, type ReaderState } from '../../consumers';
+import { IntelrouteError } from '../../errors';
+import { parseIdentityUrn } from '../../identity/parse-identity-urn';
+import { createKafkaClient } from '../../kafka/kafka-client';
+import { LinkDetector } from '../../links/detector/link-detector';
+import { linksOfMessage, readLinkIndex } from '../../links/detector/show-links';
+import { recipientOfIdentity } from '../../links/detector/visibility';
+import { readLinkSecret, systemClientSettings } from '../../links/stateful/service-config';
+import { systemGatewayClient } from '../../links/stateful/system-publisher';
+import type { Logger } from '../../telemetry/logger';
+import { startTelemetry, type Telemetry } from '../../telemetry/start-telemetry';
+import { action, cliContext, requireBrokers } from '../cli-context';
+import { shutdownSignal, stopWithin } from '../shutdown-signal';
+
+const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const INSTANCE_ID = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** `intelroute links run` (the link detector) and `intelroute links show <id> --as <urn>`. */
+export function registerLinksCommands(program: Command): void {
+  const links = program
+    .command('links')
+    .description('cross-country links between reports (hit/no-hit, within restrictions)');
+  links
+    .command('run')
+    .description('run the link detector: index report selectors, send link alerts')
+    .option(
+      '--instance-id <id>',
+      'transactional ids and audit chain (default: links-detector-<host>)',
+    )
+    .action(action(runDetector));
+  links
+    .command('show')
+    .description('print the links a message took part in, as an identity may see them (JSON lines)')
+    .argument('<message_id>', 'a report message id')
+    .requiredOption('--as <urn>', 'the identity whose view to show, e.g. urn:intelroute:ncb:FR')
+    .action(action(runShow));
+}
+
+async function runDetector(options: { instanceId?: string }, command: Command): Promise<void> {
+  const { config, logger } = cliContext(command);
+  const instanceId = checkedInstanceId(options.instanceId, 'links-detector');
+  const secret = readLinkSecret(config);
+  const kafka = createKafkaClient({ ...config.kafka, brokers: requireBrokers(config), logger });
+  const gateway = systemGatewayClient(systemClientSettings(config), 'link-detector');
+  const telemetry = await startServiceTelemetry(config, logger, 'link-detector', instanceId);
+  const detector = new LinkDetector({
+    kafka,
+    logger,
+    topicPrefix: config.topics.prefix,
+    instanceId,
+    secret,
+    settings: readerSettings(config),
+    maxObservationsPerSelector: config.links.maxObservationsPerSelector,
+    gateway,
+    publishTimeoutMs: config.systemClient.publishTimeoutMs,
+    metrics: telemetry.metrics,
+  });
+  await runService({ service: detector, name: 'link detector', config, logger, telemetry });
+}
+
+async function runShow(
+  messageId: string,
+  options: { as: string },
+  command: Command,
+): Promise<void> {
+  const { config, logger } = cliContext(command);
+  if (!MESSAGE_ID.test(messageId)) {
+    throw new IntelrouteError('SERVICE_OPTIONS_INVALID', `"${messageId}" is not a message id`);
+  }
+  const identity = parseIdentityUrn(options.as);
+  const recipient = recipientOfIdentity(identity);
+  if (recipient === undefined) {
+    throw new IntelrouteError(
+      'SERVICE_OPTIONS_INVALID',
+      `${options.as} receives no link alerts, so it has no view of links (use an NCB, agency or Secretariat identity)`,
+    );
+  }
+  const states = await withAdmin(config, logger, (deps) =>
+    readLinkIndex({ ...deps, topicPrefix: config.topics.prefix }),
+  );
+  const listings = linksOfMessage(states, messageId, recipient, {
+    agency: identity.role === 'agency',
+  });
+  if (listings.length === 0) {
+    throw new IntelrouteError(
+      'LINK_NOT_FOUND',
+      `no link that ${options.as} may see involves message ${messageId}`,
+    );
+  }
+  for (const listing of listings) process.stdout.write(`${JSON.stringify(listing)}\n`);
+}
+
+/** A long-running service of intelroute's own (link detector, request ledger). */
+export interface SystemService {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  whenStopped(): Promise<ReaderState>;
+  readonly running: boolean;
+}
+
+/**
+ * Starts `service` (telemetry already up), prints a ready line, runs until SIGINT/SIGTERM or a
+ * consumer failure, then stops it and telemetry within the readers' grace period.
+ * @throws IntelrouteError KAFKA_UNAVAILABLE when the service stopped because a consumer failed.
+ */
+export async function runService(parts: {
+  service: SystemService;
+  name: string;
+  config: IntelrouteConfig;
+  logger: Logger;
+  telemetry: Telemetry;
+}): Promise<void> {
+  const { service, name, config, logger, telemetry } = parts;
+  try {
+    await service.start();
+  } catch (error) {
+    await telemetry.shutdown();
+    throw error;
+  }
+  telemetry.setReadiness(() => service.running);
+  process.stdout.write(`${name} ready\n`);
+  const ended = await Promise.race([
+    shutdownSignal((again) => logger.warn(`${again}: already stopping`)),
+    service.whenStopped(),
+  ]);
+  logger.info({ reason: ended }, `stopping the ${name}`);
+  await stopWithin(
+    config.readers.shutdownGraceMs + config.telemetry.shutdownTimeoutMs,
+    async () => {
+      await service.stop();
+      await telemetry.shutdown();
+    },
+  );
+  if (ended === 'failed') {
+    throw new IntelrouteError('KAFKA_UNAVAILABLE', `the ${name} stopped: a Kafka consumer failed`);
+  }
+}
+
+/** Telemetry of a system service (`intelroute-<component>`), started before anything else. */
+export function startServiceTelemetry(
+  config: IntelrouteConfig,
+  logger: Logger,
+  component: string,
+  instanceId: string,
+): Promise<Telemetry> {
+  return startTelemetry({
+    serviceName: `intelroute-${component}`,
+    instanceId,
+    config: config.telemetry,
+    logger,
+    env: process.env,
+  });
+}
+
+/**
+ * `--instance-id`, else `<fallback>-<hostname>` (stable across restarts, so a restarted service
+ * fences its killed predecessor). @throws IntelrouteError SERVICE_OPTIONS_INVALID
+ */
+export function checkedInstanceId(given: string | undefined, fallback: string): string {
+  if (given !== undefined && !INSTANCE_ID.test(given)) {
+    throw new IntelrouteError(
+      'SERVICE_OPTIONS_INVALID',
+      '--instance-id takes 1-100 of [A-Za-z0-9._-]',
+    );
+  }
+  return given ?? readerInstanceId(null, fallback);
+}
+
+/** Runs `work` with a Kafka client and a connected admin on the configured cluster. */
+export async function withAdmin<T>(
+  config: IntelrouteConfig,
+  logger: Logger,
+  work: (deps: { kafka: Kafka; admin: Admin }) => Promise<T>,
+): Promise<T> {
+  const kafka = createKafkaClient({ ...config.kafka, brokers: requireBrokers(config), logger });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await work({ kafka, admin });
+  } finally {
+    await admin.disconnect();
+  }
+}

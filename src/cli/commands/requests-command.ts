@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { memberCountryCodes } from '../../config';
+import { readerSettings } from '../../consumers';
+import { createKafkaClient } from '../../kafka/kafka-client';
+import { systemClientSettings } from '../../links/stateful/service-config';
+import { systemGatewayClient } from '../../links/stateful/system-publisher';
+import { readLedger, statusLines } from '../../requests/ledger-status';
+import { RequestLedger } from '../../requests/request-ledger';
+import { action, cliContext, requireBrokers } from '../cli-context';
+import { checkedInstanceId, runService, startServiceTelemetry, withAdmin } from './links-command';
+
+/** `intelroute requests run` (the request-deadline ledger) and `requests status [--overdue]`. */
+export function registerRequestsCommands(program: Command): void {
+  const requests = program
+    .command('requests')
+    .description('information-request deadlines: who answered, who is overdue');
+  requests
+    .command('run')
+    .description('run the request-deadline ledger: track answers, send overdue notices')
+    .option(
+      '--instance-id <id>',
+      'transactional ids and audit chain (default: request-ledger-<host>)',
+    )
+    .action(action(runLedger));
+  requests
+    .command('status')
+    .description('print every request in the ledger with each recipient’s status (JSON lines)')
+    .option('--overdue', 'only requests with a recipient past its deadline')
+    .action(action(runStatus));
+}
+
+async function runLedger(options: { instanceId?: string }, command: Command): Promise<void> {
+  const { config, logger } = cliContext(command);
+  const instanceId = checkedInstanceId(options.instanceId, 'request-ledger');
+  const kafka = createKafkaClient({ ...config.kafka, brokers: requireBrokers(config), logger });
+  const gateway = systemGatewayClient(systemClientSettings(config), 'request-ledger');
+  const telemetry = await startServiceTelemetry(config, logger, 'request-ledger', instanceId);
+  const ledger = new RequestLedger({
+    kafka,
+    logger,
+    topicPrefix: config.topics.prefix,
+    memberCountries: memberCountryCodes(config.topics),
+    instanceId,
+    settings: readerSettings(config),
+    checkIntervalMs: config.requests.checkIntervalMs,
+    overdueGraceMs: config.requests.overdueGraceMs,
+    gateway,
+    publishTimeoutMs: config.systemClient.publishTimeoutMs,
+    metrics: telemetry.metrics,
+  });
+  await runService({ service: ledger, name: 'request ledger', config, logger, telemetry });
+}
+
+async function runStatus(options: { overdue?: boolean }, command: Command): Promise<void> {
+  const { config, logger } = cliContext(command);
+  const entries = await withAdmin(config, logger, (deps) =>
+    readLedger({ ...deps, topicPrefix: config.topics.prefix }),
+  );
+  for (const line of statusLines(entries, Date.now(), options.overdue === true)) {
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  }
+}

@@ -1,0 +1,165 @@
+import type { Admin, Kafka } from 'kafkajs';
+import {
+  ContactPointDirectory,
+  ReaderRuntime,
+  type ReaderSettings,
+  type ReaderState,
+} from '../../consumers';
+import { TOPICS } from '../../contract/topic-names';
+import type { IntelrouteMetrics } from '../../telemetry/intelroute-metrics';
+import type { Logger } from '../../telemetry/logger';
+import { KeyedProducer } from '../stateful/keyed-producer';
+import { KeyedStateProcessor } from '../stateful/keyed-state-processor';
+import { systemPublisher, type SystemPublisher } from '../stateful/system-publisher';
+import type { GatewayClient } from '../../client';
+import { alertContactPoint } from './alert-envelope';
+import { linkIndexLogic } from './link-index-logic';
+import type { LinkState } from './link-state';
+import { observationHandler } from './observation-handler';
+import type { SelectorObservation } from './observation-types';
+
+/** What the composition root passes to the link detector. */
+export interface LinkDetectorOptions {
+  readonly kafka: Kafka;
+  readonly logger: Logger;
+  readonly topicPrefix: string;
+  /** Names the reader's audit chain and both transactional ids; stable across restarts. */
+  readonly instanceId: string;
+  /** The network secret (at least 32 bytes). Never logged. */
+  readonly secret: Uint8Array;
+  readonly settings: ReaderSettings;
+  readonly maxObservationsPerSelector: number;
+  /** A gateway client with the `urn:intelroute:system:link-detector` certificate. */
+  readonly gateway: Pick<GatewayClient, 'publish' | 'close'>;
+  readonly publishTimeoutMs: number;
+  readonly metrics?: IntelrouteMetrics;
+}
+
+/** The consumer groups of the detector's two stages under a topic prefix. */
+export function linkDetectorGroups(prefix: string): { observer: string; index: string } {
+  return {
+    observer: `${prefix}intelroute.links.observer`,
+    index: `${prefix}intelroute.links.index`,
+  };
+}
+
+/**
+ * The link detector (see README.md in this folder): stage one reads the Secretariat stream on
+ * the ReaderRuntime and re-keys each report's selector observations to `intel.v1.selectors`;
+ * stage two folds them into the index (`intel.v1.links.state`) per partition and sends link
+ * alerts through the gateway. Started in dependency order, stopped in reverse.
+ */
+export class LinkDetector {
+  private admin: Admin | undefined;
+  private directory: ContactPointDirectory | undefined;
+  private publisher: SystemPublisher | undefined;
+  private index: KeyedStateProcessor<SelectorObservation, LinkState> | undefined;
+  private producer: KeyedProducer | undefined;
+  private observer: ReaderRuntime | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: LinkDetectorOptions) {}
+
+  /**
+   * Loads and follows the directory, starts the index, then the observer.
+   * @throws IntelrouteError KAFKA_UNAVAILABLE, KAFKA_TOPIC_MISSING, TOPIC_PLAN_CONFLICT (what
+   *   started is stopped again).
+   */
+  async start(): Promise<void> {
+    try {
+      await this.startDirectory();
+      this.index = this.createIndex();
+      await this.index.start();
+      this.producer = new KeyedProducer({
+        kafka: this.options.kafka,
+        topic: `${this.options.topicPrefix}${TOPICS.linkSelectors}`,
+        logger: this.options.logger,
+      });
+      await this.producer.start();
+      this.observer = this.createObserver(this.producer);
+      await this.observer.start();
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  /** Resolves when either stage stops (after stop(), or `failed` when a consumer crashed). */
+  whenStopped(): Promise<ReaderState> {
+    const stages = [this.observer?.whenStopped(), this.index?.whenStopped()];
+    return Promise.race(stages.filter((stage) => stage !== undefined));
+  }
+
+  /** Both stages running. */
+  get running(): boolean {
+    return this.observer?.state === 'running' && this.index?.state === 'running';
+  }
+
+  /** Stops in reverse start order (each stage commits what it handled). Idempotent. */
+  stop(): Promise<void> {
+    this.closing ??= this.stopOnce();
+    return this.closing;
+  }
+
+  private async stopOnce(): Promise<void> {
+    await this.observer?.stop();
+    await this.producer?.stop();
+    await this.index?.stop();
+    this.publisher?.close();
+    await this.directory?.stop();
+    await this.admin?.disconnect().catch(() => undefined);
+  }
+
+  private async startDirectory(): Promise<void> {
+    const { kafka, topicPrefix, logger } = this.options;
+    this.admin = kafka.admin();
+    await this.admin.connect();
+    this.directory = new ContactPointDirectory({ kafka, admin: this.admin, topicPrefix, logger });
+    await this.directory.load();
+    await this.directory.follow();
+  }
+
+  private createIndex(): KeyedStateProcessor<SelectorObservation, LinkState> {
+    const { kafka, logger, topicPrefix, instanceId, settings } = this.options;
+    const directory = this.directory as ContactPointDirectory;
+    this.publisher = systemPublisher({
+      client: this.options.gateway,
+      publishTimeoutMs: this.options.publishTimeoutMs,
+      heartbeatIntervalMs: settings.heartbeatIntervalMs,
+      logger: logger.child({ component: 'link-alerts' }),
+    });
+    return new KeyedStateProcessor({
+      kafka,
+      logger: logger.child({ component: 'link-index' }),
+      group: linkDetectorGroups(topicPrefix).index,
+      instanceId,
+      inputTopic: `${topicPrefix}${TOPICS.linkSelectors}`,
+      changelogTopic: `${topicPrefix}${TOPICS.linkState}`,
+      settings,
+      logic: linkIndexLogic({
+        publisher: this.publisher,
+        contactPoint: (country) => alertContactPoint(directory.lookupContactPoint(country)),
+        maxObservationsPerSelector: this.options.maxObservationsPerSelector,
+        logger,
+      }),
+    });
+  }
+
+  private createObserver(producer: KeyedProducer): ReaderRuntime {
+    const { kafka, logger, topicPrefix, instanceId, settings, secret, metrics } = this.options;
+    return new ReaderRuntime({
+      kafka,
+      logger,
+      stream: {
+        name: 'links-observer',
+        group: linkDetectorGroups(topicPrefix).observer,
+        topics: [`${topicPrefix}${TOPICS.secretariat}`],
+      },
+      instanceId,
+      topicPrefix,
+      handler: observationHandler({ producer, secret, logger }),
+      settings,
+      ...(metrics === undefined ? {} : { metrics }),
+    });
+  }
+}

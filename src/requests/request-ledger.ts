@@ -1,0 +1,164 @@
+import type { Kafka } from 'kafkajs';
+import type { GatewayClient } from '../client';
+import { ReaderRuntime, type ReaderSettings, type ReaderState } from '../consumers';
+import { TOPICS, countryTopic } from '../contract/topic-names';
+import { KeyedProducer } from '../links/stateful/keyed-producer';
+import { KeyedStateProcessor } from '../links/stateful/keyed-state-processor';
+import { systemPublisher, type SystemPublisher } from '../links/stateful/system-publisher';
+import type { IntelrouteMetrics } from '../telemetry/intelroute-metrics';
+import type { Logger } from '../telemetry/logger';
+import { DeadlineWatch } from './deadline-watch';
+import type { LedgerEntry } from './ledger-entry';
+import type { LedgerEvent } from './ledger-event';
+import { ledgerEventHandler, ledgerLogic } from './ledger-logic';
+
+/** What the composition root passes to the request ledger. */
+export interface RequestLedgerOptions {
+  readonly kafka: Kafka;
+  readonly logger: Logger;
+  readonly topicPrefix: string;
+  /** Every member country: requests and responses travel in their inboxes. */
+  readonly memberCountries: readonly string[];
+  /** Names the reader's audit chain and both transactional ids; stable across restarts. */
+  readonly instanceId: string;
+  readonly settings: ReaderSettings;
+  readonly checkIntervalMs: number;
+  readonly overdueGraceMs: number;
+  /** A gateway client with the `urn:intelroute:system:request-ledger` certificate. */
+  readonly gateway: Pick<GatewayClient, 'publish' | 'close'>;
+  readonly publishTimeoutMs: number;
+  readonly metrics?: IntelrouteMetrics;
+}
+
+/** The consumer groups of the ledger's two stages under a topic prefix. */
+export function requestLedgerGroups(prefix: string): { observer: string; ledger: string } {
+  return {
+    observer: `${prefix}intelroute.requests.observer`,
+    ledger: `${prefix}intelroute.requests.ledger`,
+  };
+}
+
+/**
+ * The request-deadline ledger (see README.md in this folder): stage one reads every inbox and the
+ * Secretariat stream on the ReaderRuntime and turns requests and responses into ledger events
+ * keyed by request id (`intel.v1.requests.events`); stage two folds them into the ledger
+ * (`intel.v1.requests.ledger`) per partition; the deadline watch sends one overdue notice per
+ * silent recipient through the gateway. Started in dependency order, stopped in reverse.
+ */
+export class RequestLedger {
+  private publisher: SystemPublisher | undefined;
+  private ledger: KeyedStateProcessor<LedgerEvent, LedgerEntry> | undefined;
+  private producer: KeyedProducer | undefined;
+  private observer: ReaderRuntime | undefined;
+  private watch: DeadlineWatch | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: RequestLedgerOptions) {}
+
+  /**
+   * Starts the ledger, the events producer, the deadline watch and the observer.
+   * @throws IntelrouteError KAFKA_UNAVAILABLE, KAFKA_TOPIC_MISSING, TOPIC_PLAN_CONFLICT (what
+   *   started is stopped again).
+   */
+  async start(): Promise<void> {
+    const { kafka, logger, topicPrefix } = this.options;
+    try {
+      this.ledger = this.createLedger();
+      await this.ledger.start();
+      const topic = `${topicPrefix}${TOPICS.requestEvents}`;
+      this.producer = new KeyedProducer({ kafka, topic, logger });
+      await this.producer.start();
+      this.watch = this.createWatch(this.ledger, this.producer);
+      this.watch.start();
+      this.observer = this.createObserver(this.producer);
+      await this.observer.start();
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  /** Resolves when either stage stops (after stop(), or `failed` when a consumer crashed). */
+  whenStopped(): Promise<ReaderState> {
+    const stages = [this.observer?.whenStopped(), this.ledger?.whenStopped()];
+    return Promise.race(stages.filter((stage) => stage !== undefined));
+  }
+
+  /** Both stages running. */
+  get running(): boolean {
+    return this.observer?.state === 'running' && this.ledger?.state === 'running';
+  }
+
+  /** The entries this instance owns now (tests, diagnostics). */
+  entries(): LedgerEntry[] {
+    return [...(this.ledger?.snapshot().values() ?? [])].flatMap((store) => [...store.values()]);
+  }
+
+  /** Stops in reverse start order. Idempotent. */
+  stop(): Promise<void> {
+    this.closing ??= this.stopOnce();
+    return this.closing;
+  }
+
+  private async stopOnce(): Promise<void> {
+    await this.observer?.stop();
+    await this.watch?.stop();
+    await this.producer?.stop();
+    await this.ledger?.stop();
+    this.publisher?.close();
+  }
+
+  private createLedger(): KeyedStateProcessor<LedgerEvent, LedgerEntry> {
+    const { kafka, logger, topicPrefix, instanceId, settings } = this.options;
+    return new KeyedStateProcessor({
+      kafka,
+      logger: logger.child({ component: 'request-ledger' }),
+      group: requestLedgerGroups(topicPrefix).ledger,
+      instanceId,
+      inputTopic: `${topicPrefix}${TOPICS.requestEvents}`,
+      changelogTopic: `${topicPrefix}${TOPICS.requestLedger}`,
+      settings,
+      logic: ledgerLogic(),
+    });
+  }
+
+  private createWatch(
+    ledger: KeyedStateProcessor<LedgerEvent, LedgerEntry>,
+    producer: KeyedProducer,
+  ): DeadlineWatch {
+    const { logger, settings } = this.options;
+    this.publisher = systemPublisher({
+      client: this.options.gateway,
+      publishTimeoutMs: this.options.publishTimeoutMs,
+      heartbeatIntervalMs: settings.heartbeatIntervalMs,
+      logger: logger.child({ component: 'overdue-notices' }),
+    });
+    return new DeadlineWatch({
+      entries: () => [...ledger.snapshot().values()].flatMap((store) => [...store.values()]),
+      publisher: this.publisher,
+      producer,
+      checkIntervalMs: this.options.checkIntervalMs,
+      overdueGraceMs: this.options.overdueGraceMs,
+      logger,
+    });
+  }
+
+  private createObserver(producer: KeyedProducer): ReaderRuntime {
+    const { kafka, logger, topicPrefix, instanceId, settings, metrics } = this.options;
+    const inboxes = [...new Set(this.options.memberCountries)].sort().map(countryTopic);
+    return new ReaderRuntime({
+      kafka,
+      logger,
+      stream: {
+        name: 'requests-observer',
+        group: requestLedgerGroups(topicPrefix).observer,
+        topics: [TOPICS.secretariat, ...inboxes].map((topic) => `${topicPrefix}${topic}`),
+      },
+      instanceId,
+      topicPrefix,
+      handler: ledgerEventHandler({ producer, logger }),
+      settings,
+      ...(metrics === undefined ? {} : { metrics }),
+    });
+  }
+}
