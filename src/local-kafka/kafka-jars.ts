@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import path from 'node:path';
 import { IntelrouteError } from '../errors';
 import { PROJECT_ROOT } from '../config/project-root';
+import { brokerLoggingFor } from './broker-logging';
 
 const COMPLETE_MARKER = '.complete';
 
@@ -73,6 +74,8 @@ function runMaven(options: KafkaJarsOptions, outputDir: string): Promise<void> {
     '-f',
     pom,
     `-Dkafka.version=${options.version}`,
+    // The pom's profile of the same name fetches the logging binding of this major version.
+    `-Dkafka.logging=${brokerLoggingFor(options.version).kind}`,
     'dependency:copy-dependencies',
     `-DoutputDirectory=${outputDir}`,
     '-DincludeScope=runtime',

@@ -13,7 +13,8 @@ export interface KafkaNodeProcessOptions {
   readonly libsDir: string;
   readonly heapMb: number;
   readonly propertiesFile: string;
-  readonly log4jFile: string;
+  /** The JVM flag naming the logging configuration (see broker-logging.ts). */
+  readonly loggingFlag: string;
 }
 
 /**
@@ -50,7 +51,7 @@ export class KafkaNodeProcess {
   /** Launches the JVM; readiness is checked by the cluster (metadata requests). */
   launch(): void {
     if (this.currentState === 'running' || this.currentState === 'paused') return;
-    const { spec, javaExecutable, libsDir, heapMb, propertiesFile, log4jFile } = this.options;
+    const { spec, javaExecutable, libsDir, heapMb, propertiesFile, loggingFlag } = this.options;
     const stdoutFd = openSync(path.join(spec.logDir, 'stdout.log'), 'a');
     const args = [
       `-Xms${Math.min(256, heapMb)}m`,
@@ -59,7 +60,7 @@ export class KafkaNodeProcess {
       '-XX:MaxGCPauseMillis=20',
       '-XX:+ExitOnOutOfMemoryError',
       '-Djava.awt.headless=true',
-      `-Dlog4j.configuration=file:${log4jFile}`,
+      loggingFlag,
       `-Dkafka.logs.dir=${spec.logDir}`,
       '-cp',
       path.join(libsDir, '*'),

@@ -10,11 +10,12 @@ import { findFreePorts } from './free-port';
 import { findJava } from './java-runtime';
 import { ensureKafkaJars } from './kafka-jars';
 import { KafkaNodeProcess, type KafkaNodeState } from './kafka-node-process';
+import { brokerLoggingFor } from './broker-logging';
 import {
   clusterIdFrom,
-  renderLog4jProperties,
   renderServerProperties,
   type LocalNodeSpec,
+  type NodeListener,
 } from './node-properties';
 import { formatStorage } from './storage-format';
 import { waitForBrokers, verifyWritable } from './readiness';
@@ -29,6 +30,22 @@ export interface LocalKafkaOptions {
   readonly logger?: Logger;
   /** Grace for a controlled shutdown before SIGKILL. */
   readonly stopGraceMs?: number;
+  /** More listeners on every node, e.g. one advertised behind a fault-injecting proxy. */
+  readonly extraListeners?: readonly ExtraListener[];
+}
+
+/**
+ * A PLAINTEXT listener every node opens on a free port of its own, advertising the address
+ * `advertised(nodeId)` instead of that port. Kafka answers metadata with the addresses of the
+ * listener a client connected through, so a client bootstrapped at the advertised address keeps
+ * going through it (a proxy listening there and forwarding to `listenerAddress(name, nodeId)`
+ * sees all of that client's traffic), while the cluster's own traffic stays on PLAINTEXT.
+ */
+export interface ExtraListener {
+  /** Upper case, e.g. `PROXIED`; not PLAINTEXT or CONTROLLER. */
+  readonly name: string;
+  /** `host:port` node `nodeId` advertises on this listener. */
+  readonly advertised: (nodeId: number) => string;
 }
 
 export interface LocalNodeInfo {
@@ -78,27 +95,38 @@ export class LocalKafkaCluster {
       env: options.env,
       onProgress: (line) => logger.info(line),
     });
+    const extra = checkExtraListeners(options.extraListeners ?? []);
     const rootDir = mkdtempSync(path.join(os.tmpdir(), 'intelroute-kafka-'));
-    const ports = await findFreePorts(options.nodes * 2);
-    const specs = Array.from({ length: options.nodes }, (_, index) =>
-      nodeSpec(rootDir, index + 1, ports[index * 2] as number, ports[index * 2 + 1] as number),
-    );
+    const perNode = 2 + extra.length;
+    const ports = await findFreePorts(options.nodes * perNode);
+    const specs = Array.from({ length: options.nodes }, (_, index) => {
+      const nodeId = index + 1;
+      const own = ports.slice(index * perNode, (index + 1) * perNode);
+      const listeners: NodeListener[] = extra.map((listener, at) => ({
+        name: listener.name,
+        port: own[2 + at] as number,
+        advertised: listener.advertised(nodeId),
+      }));
+      return nodeSpec(rootDir, nodeId, own[0] as number, own[1] as number, listeners);
+    });
     const clusterId = newClusterId();
+    const logging = brokerLoggingFor(options.version);
     const processes = await Promise.all(
       specs.map(async (spec) => {
         const nodeDir = path.dirname(spec.dataDir);
         const propertiesFile = path.join(nodeDir, 'server.properties');
-        const log4jFile = path.join(nodeDir, 'log4j.properties');
+        const loggingFile = path.join(nodeDir, logging.fileName);
         writeFileSync(propertiesFile, renderServerProperties(spec, specs));
-        writeFileSync(log4jFile, renderLog4jProperties(spec.logDir));
-        await formatStorage(java.executable, libsDir, clusterId, propertiesFile, log4jFile);
+        writeFileSync(loggingFile, logging.render(spec.logDir));
+        const loggingFlag = logging.jvmFlag(loggingFile);
+        await formatStorage(java.executable, libsDir, clusterId, propertiesFile, loggingFlag);
         return new KafkaNodeProcess({
           spec,
           javaExecutable: java.executable,
           libsDir,
           heapMb: options.heapMb,
           propertiesFile,
-          log4jFile,
+          loggingFlag,
         });
       }),
     );
@@ -129,6 +157,17 @@ export class LocalKafkaCluster {
       pid: node.pid,
       logFile: node.logFile,
     }));
+  }
+
+  /**
+   * Where node `nodeId` really listens on extra listener `name` (`127.0.0.1:port`), as opposed to
+   * the address it advertises there.
+   */
+  listenerAddress(name: string, nodeId: number): string {
+    this.node(nodeId); // RangeError for a node that does not exist
+    const listener = this.specOf(nodeId).extraListeners?.find((l) => l.name === name);
+    if (listener === undefined) throw new RangeError(`node ${nodeId} has no listener ${name}`);
+    return `127.0.0.1:${listener.port}`;
   }
 
   /** SIGKILL one node. */
@@ -245,7 +284,13 @@ export class LocalKafkaCluster {
   }
 }
 
-function nodeSpec(rootDir: string, nodeId: number, brokerPort: number, controllerPort: number) {
+function nodeSpec(
+  rootDir: string,
+  nodeId: number,
+  brokerPort: number,
+  controllerPort: number,
+  extraListeners: readonly NodeListener[],
+): LocalNodeSpec {
   const nodeDir = path.join(rootDir, `node-${nodeId}`);
   const spec: LocalNodeSpec = {
     nodeId,
@@ -253,10 +298,26 @@ function nodeSpec(rootDir: string, nodeId: number, brokerPort: number, controlle
     controllerPort,
     dataDir: path.join(nodeDir, 'data'),
     logDir: path.join(nodeDir, 'logs'),
+    ...(extraListeners.length > 0 ? { extraListeners } : {}),
   };
   mkdirSync(spec.dataDir, { recursive: true });
   mkdirSync(spec.logDir, { recursive: true });
   return spec;
+}
+
+/**
+ * The extra listeners, checked: distinct upper-case names other than the built-in ones.
+ * @throws RangeError naming the first bad listener
+ */
+export function checkExtraListeners(listeners: readonly ExtraListener[]): readonly ExtraListener[] {
+  const seen = new Set<string>(['PLAINTEXT', 'CONTROLLER']);
+  for (const { name } of listeners) {
+    if (!/^[A-Z][A-Z0-9_]{0,30}$/.test(name) || seen.has(name)) {
+      throw new RangeError(`extra listener name "${name}" is reserved, repeated or not A-Z0-9_`);
+    }
+    seen.add(name);
+  }
+  return listeners;
 }
 
 /**

@@ -5,6 +5,18 @@ export interface LocalNodeSpec {
   readonly controllerPort: number;
   readonly dataDir: string;
   readonly logDir: string;
+  /** More PLAINTEXT listeners of this node (see ExtraListener). */
+  readonly extraListeners?: readonly NodeListener[];
+}
+
+/** One extra listener of one node: where it listens, and the address it advertises. */
+export interface NodeListener {
+  /** Listener name, e.g. `PROXIED` (upper case; not PLAINTEXT or CONTROLLER). */
+  readonly name: string;
+  /** The port the node binds on 127.0.0.1. */
+  readonly port: number;
+  /** `host:port` the node tells clients that connected through this listener to use. */
+  readonly advertised: string;
 }
 
 /**
@@ -15,15 +27,28 @@ export interface LocalNodeSpec {
 export function renderServerProperties(node: LocalNodeSpec, all: readonly LocalNodeSpec[]): string {
   const replication = Math.min(3, all.length);
   const voters = all.map((n) => `${n.nodeId}@127.0.0.1:${n.controllerPort}`).join(',');
+  const extra = node.extraListeners ?? [];
   const settings: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': node.nodeId,
     'controller.quorum.voters': voters,
-    listeners: `PLAINTEXT://127.0.0.1:${node.brokerPort},CONTROLLER://127.0.0.1:${node.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${node.brokerPort}`,
+    listeners: [
+      `PLAINTEXT://127.0.0.1:${node.brokerPort}`,
+      `CONTROLLER://127.0.0.1:${node.controllerPort}`,
+      ...extra.map((l) => `${l.name}://127.0.0.1:${l.port}`),
+    ].join(','),
+    // Kafka answers metadata with the addresses of the listener a client connected through.
+    'advertised.listeners': [
+      `PLAINTEXT://127.0.0.1:${node.brokerPort}`,
+      ...extra.map((l) => `${l.name}://${l.advertised}`),
+    ].join(','),
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map': [
+      'PLAINTEXT:PLAINTEXT',
+      'CONTROLLER:PLAINTEXT',
+      ...extra.map((l) => `${l.name}:PLAINTEXT`),
+    ].join(','),
     'log.dirs': node.dataDir,
     'auto.create.topics.enable': false,
     'unclean.leader.election.enable': false,
@@ -45,20 +70,6 @@ export function renderServerProperties(node: LocalNodeSpec, all: readonly LocalN
   return `${Object.entries(settings)
     .map(([key, value]) => `${key}=${value}`)
     .join('\n')}\n`;
-}
-
-/** log4j 1.x (reload4j) configuration: everything into `<logDir>/server.log`. */
-export function renderLog4jProperties(logDir: string): string {
-  return [
-    'log4j.rootLogger=INFO, file',
-    'log4j.appender.file=org.apache.log4j.FileAppender',
-    `log4j.appender.file.File=${logDir}/server.log`,
-    'log4j.appender.file.layout=org.apache.log4j.PatternLayout',
-    'log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n',
-    'log4j.logger.kafka.request.logger=WARN',
-    'log4j.logger.state.change.logger=WARN',
-    '',
-  ].join('\n');
 }
 
 /**

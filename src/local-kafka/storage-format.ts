@@ -8,10 +8,10 @@ export function formatStorage(
   libsDir: string,
   clusterId: string,
   propertiesFile: string,
-  log4jFile: string,
+  loggingFlag: string,
 ): Promise<void> {
   const args = [
-    `-Dlog4j.configuration=file:${log4jFile}`,
+    loggingFlag,
     '-cp',
     path.join(libsDir, '*'),
     'kafka.tools.StorageTool',

@@ -1,4 +1,4 @@
-import { parseJavaMajorVersion } from '../../../src/local-kafka';
+import { checkExtraListeners, parseJavaMajorVersion } from '../../../src/local-kafka';
 import {
   clusterIdFrom,
   renderServerProperties,
@@ -37,10 +37,58 @@ describe('renderServerProperties', () => {
     expect(props.get('auto.create.topics.enable')).toBe('false');
   });
 
+  it('opens no listener beyond PLAINTEXT and CONTROLLER unless asked', () => {
+    const props = properties(renderServerProperties(node(1), [node(1)]));
+    expect(props.get('listeners')).toBe('PLAINTEXT://127.0.0.1:9001,CONTROLLER://127.0.0.1:9101');
+    expect(props.get('listener.security.protocol.map')).toBe(
+      'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    );
+  });
+
+  it('adds an extra listener that advertises another address, inter-broker traffic unchanged', () => {
+    const proxied: LocalNodeSpec = {
+      ...node(1),
+      extraListeners: [{ name: 'PROXIED', port: 9201, advertised: '127.0.0.1:7001' }],
+    };
+    const props = properties(renderServerProperties(proxied, [proxied]));
+    expect(props.get('listeners')).toBe(
+      'PLAINTEXT://127.0.0.1:9001,CONTROLLER://127.0.0.1:9101,PROXIED://127.0.0.1:9201',
+    );
+    expect(props.get('advertised.listeners')).toBe(
+      'PLAINTEXT://127.0.0.1:9001,PROXIED://127.0.0.1:7001',
+    );
+    expect(props.get('listener.security.protocol.map')).toBe(
+      'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,PROXIED:PLAINTEXT',
+    );
+    expect(props.get('inter.broker.listener.name')).toBe('PLAINTEXT');
+  });
+
   it('scales internal replication down for a single node', () => {
     const props = properties(renderServerProperties(node(1), [node(1)]));
     expect(props.get('offsets.topic.replication.factor')).toBe('1');
     expect(props.get('transaction.state.log.min.isr')).toBe('1');
+  });
+});
+
+describe('checkExtraListeners', () => {
+  const advertised = (): string => '127.0.0.1:1';
+  it('takes distinct upper-case names', () => {
+    const listeners = [
+      { name: 'PROXIED', advertised },
+      { name: 'OTHER_2', advertised },
+    ];
+    expect(checkExtraListeners(listeners)).toBe(listeners);
+  });
+  it.each(['PLAINTEXT', 'CONTROLLER', 'proxied', 'A-B', ''])('refuses "%s"', (name) => {
+    expect(() => checkExtraListeners([{ name, advertised }])).toThrow(RangeError);
+  });
+  it('refuses a repeated name', () => {
+    expect(() =>
+      checkExtraListeners([
+        { name: 'PROXIED', advertised },
+        { name: 'PROXIED', advertised },
+      ]),
+    ).toThrow(RangeError);
   });
 });
 
