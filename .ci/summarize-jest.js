@@ -14,7 +14,8 @@ try {
   process.exit(1);
 }
 const brokenSuites = result.testResults.filter(
-  (suite) => suite.status === 'failed' && suite.assertionResults.every((t) => t.status !== 'failed'),
+  (suite) =>
+    suite.status === 'failed' && suite.assertionResults.every((t) => t.status !== 'failed'),
 ).length;
 const passed = result.numPassedTests;
 const failed = result.numFailedTests + brokenSuites;

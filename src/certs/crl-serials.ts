@@ -13,7 +13,8 @@ export function revokedSerials(crlPem: string | Buffer): Set<string> {
   if (blocks.length === 0) throw new Error('no CRL in the file');
   const serials = new Set<string>();
   for (const der of blocks) {
-    for (const entry of new x509.X509Crl(der).entries) serials.add(normalizeSerialNumber(entry.serialNumber));
+    for (const entry of new x509.X509Crl(der).entries)
+      serials.add(normalizeSerialNumber(entry.serialNumber));
   }
   return serials;
 }

@@ -239,12 +239,6 @@ export class Gateway {
   private async createWriter(store: IdempotencyStore) {
     const prefix = this.deps.topicPrefix;
     const kafkaDeps = { kafka: this.deps.kafka, admin: this.admin, logger: this.logger };
-    const loaded = await loadIdempotencyStore(
-      kafkaDeps,
-      `${prefix}${TOPICS.idempotency}`,
-      store,
-      this.now(),
-    );
     const writer = await startAuditedWriter<GatewayEvent>({
       ...kafkaDeps,
       transactionalId: `intelroute-${this.instance}`,
@@ -254,7 +248,20 @@ export class Gateway {
       participants: [new IdempotencyParticipant(store, `${prefix}${TOPICS.idempotency}`, prefix)],
       maxBatchJobs: this.deps.config.maxBatchMessages,
     });
-    return { writer, loaded };
+    // Loaded after the writer started: its initTransactions fenced (and aborted) whatever a
+    // crashed predecessor left open, so the read_committed load is not held back by it.
+    try {
+      const loaded = await loadIdempotencyStore(
+        kafkaDeps,
+        `${prefix}${TOPICS.idempotency}`,
+        store,
+        this.now(),
+      );
+      return { writer, loaded };
+    } catch (error) {
+      await writer.stop();
+      throw error;
+    }
   }
 
   private createServer(): GatewayServer {

@@ -46,17 +46,39 @@ export async function applyTopicPlan(input: ProvisioningInput): Promise<Provisio
 async function waitUntilApplied(input: ProvisioningInput): Promise<void> {
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
   for (;;) {
-    const { diff } = await compareWithCluster(input);
-    const pending = diff.changes.filter((change) => change.kind !== 'conflict');
+    const pending = await pendingChanges(input);
     if (pending.length === 0) return;
     if (Date.now() > deadline) {
       throw new IntelrouteError(
         'KAFKA_TIMEOUT',
-        `topic changes not visible after ${SETTLE_TIMEOUT_MS} ms: ${pending.map(describeChange).join('; ')}`,
+        `topic changes not visible after ${SETTLE_TIMEOUT_MS} ms: ${pending.join('; ')}`,
       );
     }
     await sleep(SETTLE_POLL_MS);
   }
+}
+
+/**
+ * The changes not yet visible. A broker that has not caught up with the controller may answer
+ * a topic it just listed with UNKNOWN_TOPIC_OR_PARTITION (a retriable error): that is "not yet".
+ */
+async function pendingChanges(input: ProvisioningInput): Promise<string[]> {
+  try {
+    const { diff } = await compareWithCluster(input);
+    return diff.changes.filter((change) => change.kind !== 'conflict').map(describeChange);
+  } catch (error) {
+    if (!isRetriableKafkaError(error)) throw error;
+    return [`metadata not settled (${error.message})`];
+  }
+}
+
+/** Retriable itself, or kafkajs's "retries exhausted" wrapper around a retriable cause. */
+function isRetriableKafkaError(error: unknown): error is Error {
+  let cause: unknown = error;
+  for (let depth = 0; depth < 5 && cause instanceof Error; depth += 1, cause = cause.cause) {
+    if ((cause as { retriable?: unknown }).retriable === true) return true;
+  }
+  return false;
 }
 
 async function compareWithCluster(

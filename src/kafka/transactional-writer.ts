@@ -228,28 +228,49 @@ export class TransactionalWriter<E> {
   private async writeBatch(batch: readonly PendingJob<E>[]): Promise<void> {
     const producer = this.producer as Producer;
     const participants = this.options.participants ?? [];
-    let stage: 'send' | 'commit' = 'send';
+    const progress = { stage: 'send' as 'send' | 'commit' };
     try {
-      const transaction = await producer.transaction();
-      let landed: LandedJob<E>[];
-      try {
-        landed = await this.sendJobs(transaction, batch);
-        const extra = participants.flatMap((p) => p.prepare(landed));
-        if (extra.length > 0) await this.sendRecords(transaction, extra);
-        for (const offsets of offsetsByGroup(batch)) await transaction.sendOffsets(offsets);
-        stage = 'commit';
-        await transaction.commit();
-      } catch (error) {
-        if (stage === 'send') await transaction.abort().catch(() => undefined);
-        throw error;
-      }
+      const landed = await boundedBy(
+        this.transactionTimeoutMs(),
+        this.runTransaction(producer, batch, progress),
+      );
       participants.forEach((p) => p.committed());
       batch.forEach((pending, index) => pending.resolve([...(landed[index]?.locations ?? [])]));
     } catch (error) {
       participants.forEach((p) => p.aborted());
-      this.failBatch(batch, error, stage);
+      this.failBatch(batch, error, progress.stage);
       if (!isIntelrouteError(error, 'KAFKA_TOPIC_MISSING')) await this.recover(error);
     }
+  }
+
+  /** One transaction: the jobs' records, the participants' records, consumer offsets, commit. */
+  private async runTransaction(
+    producer: Producer,
+    batch: readonly PendingJob<E>[],
+    progress: { stage: 'send' | 'commit' },
+  ): Promise<LandedJob<E>[]> {
+    const transaction = await producer.transaction();
+    try {
+      const landed = await this.sendJobs(transaction, batch);
+      const extra = (this.options.participants ?? []).flatMap((p) => p.prepare(landed));
+      if (extra.length > 0) await this.sendRecords(transaction, extra);
+      for (const offsets of offsetsByGroup(batch)) await transaction.sendOffsets(offsets);
+      progress.stage = 'commit';
+      await transaction.commit();
+      return landed;
+    } catch (error) {
+      if (progress.stage === 'send') await transaction.abort().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * How long one transaction may take before the writer gives up on its producer. kafkajs
+   * retries a timed-out request on the same (frozen, half-open) connection, so without a bound a
+   * transaction can hang for many request timeouts while the writer still looks ready.
+   */
+  private transactionTimeoutMs(): number {
+    return this.options.transactionTimeoutMs ?? 10_000;
   }
 
   private async sendJobs(
@@ -291,15 +312,17 @@ export class TransactionalWriter<E> {
     error: unknown,
     stage: 'send' | 'commit',
   ): void {
-    const failure = isIntelrouteError(error)
-      ? error
-      : new IntelrouteError(
-          'KAFKA_UNAVAILABLE',
-          stage === 'commit'
-            ? `Kafka did not confirm the commit (${text(error)}); the message may or may not be stored: retry with the same message id`
-            : `Kafka write failed (${text(error)}); nothing was written`,
-          { cause: error },
-        );
+    // Once the commit was sent, no failure (a timeout included) says whether it landed.
+    const failure =
+      isIntelrouteError(error) && stage === 'send'
+        ? error
+        : new IntelrouteError(
+            'KAFKA_UNAVAILABLE',
+            stage === 'commit'
+              ? `Kafka did not confirm the commit (${text(error)}); the message may or may not be stored: retry with the same message id`
+              : `Kafka write failed (${text(error)}); nothing was written`,
+            { cause: error },
+          );
     for (const pending of batch) pending.reject(failure);
   }
 
@@ -389,6 +412,29 @@ function offsetsByGroup<E>(batch: readonly { job: WriteJob<E> }[]): Array<{
   });
 }
 
+/** `work`, or a KAFKA_TIMEOUT rejection after `ms` (the work itself is abandoned, not stopped). */
+function boundedBy<T>(ms: number, work: Promise<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(
+          new IntelrouteError('KAFKA_TIMEOUT', `Kafka transaction not finished within ${ms} ms`),
+        ),
+      ms,
+    );
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
 type Placed = { readonly record: OutboundRecord; readonly partition: number };
 
 /** One entry per topic (records keep their order), each message with its partition. */
@@ -412,9 +458,21 @@ function groupByTopic(placed: readonly Placed[]): TopicMessages[] {
 
 /** Offsets: Kafka reports one base offset per partition; records keep their order within it. */
 function locate(placed: readonly Placed[], metadata: readonly RecordMetadata[]): RecordLocation[] {
-  const base = new Map(
-    metadata.map((m) => [`${m.topicName}/${m.partition}`, BigInt(m.baseOffset ?? '-1')]),
-  );
+  const base = new Map<string, bigint>();
+  for (const m of metadata) {
+    const slot = `${m.topicName}/${m.partition}`;
+    // kafkajs 2.2.4, retrying a send after a broker failure, can send a partition it had already
+    // written a second time within the transaction (two base offsets for one partition: the
+    // records are appended twice). Aborting is the only safe answer: the copies vanish with the
+    // transaction and the sender retries with the same message id.
+    if (base.has(slot)) {
+      throw new IntelrouteError(
+        'KAFKA_UNAVAILABLE',
+        `Kafka reported ${slot} twice in one send; aborting`,
+      );
+    }
+    base.set(slot, BigInt(m.baseOffset ?? '-1'));
+  }
   const seen = new Map<string, bigint>();
   return placed.map(({ record, partition }) => {
     const slot = `${record.topic}/${partition}`;

@@ -1,7 +1,7 @@
 import type { Kafka, RecordMetadata, TopicMessages } from 'kafkajs';
-import { isIntelrouteError } from '../../src/errors';
-import { TransactionalWriter } from '../../src/kafka/transactional-writer';
-import { silentLogger } from '../../src/telemetry/logger';
+import { isIntelrouteError } from '../../../src/errors';
+import { TransactionalWriter } from '../../../src/kafka/transactional-writer';
+import { silentLogger } from '../../../src/telemetry/logger';
 
 const TOPIC = 'fault.guard.intel.v1.country.DE';
 
@@ -18,7 +18,12 @@ const TOPIC = 'fault.guard.intel.v1.country.DE';
  * and committed duplicates with the same receipt trace id at consecutive offsets (the ack names
  * the second copy). These tests feed the writer what kafkajs returns in each case.
  */
-function stubKafka(answer: (topicMessages: TopicMessages[]) => RecordMetadata[]): {
+const never = (): Promise<never> => new Promise(() => undefined);
+
+function stubKafka(
+  answer: (topicMessages: TopicMessages[]) => RecordMetadata[],
+  hang: { send?: boolean; commit?: boolean } = {},
+): {
   kafka: Kafka;
   outcomes: string[];
 } {
@@ -38,10 +43,11 @@ function stubKafka(answer: (topicMessages: TopicMessages[]) => RecordMetadata[])
     disconnect: async () => undefined,
     transaction: async () => ({
       sendBatch: async ({ topicMessages }: { topicMessages: TopicMessages[] }) =>
-        answer(topicMessages),
+        hang.send === true ? never() : answer(topicMessages),
       sendOffsets: async () => undefined,
       commit: async () => {
         outcomes.push('commit');
+        if (hang.commit === true) await never();
       },
       abort: async () => {
         outcomes.push('abort');
@@ -62,6 +68,7 @@ async function writeOneJob(kafka: Kafka): Promise<unknown> {
     kafka,
     transactionalId: 'guard',
     logger: silentLogger(),
+    transactionTimeoutMs: 200,
   });
   await writer.start();
   try {
@@ -100,19 +107,32 @@ describe('the transactional writer against kafkajs resend failures', () => {
     expect(outcomes).toEqual(['commit']);
   });
 
-  // BUG (reported to the lead): src/kafka/transactional-writer.ts `locate` keeps the last answer
-  // per partition, so a partition kafkajs wrote twice commits twice and is acked at the copy.
-  it.failing(
-    'fails (and aborts) a transaction in which kafkajs wrote one partition twice',
-    async () => {
-      const { kafka, outcomes } = stubKafka((sent) => {
-        const partition = sent[0]?.messages[0]?.partition ?? 0;
-        // The first broker's answer is kept; the re-sent copy is answered by another broker.
-        return [metadata(partition, '343'), metadata(partition, '441')];
-      });
-      const outcome = await writeOneJob(kafka);
-      expect(isIntelrouteError(outcome, 'KAFKA_UNAVAILABLE')).toBe(true);
-      expect(outcomes).toEqual(['abort']);
-    },
-  );
+  it('fails (and aborts) a transaction in which kafkajs wrote one partition twice', async () => {
+    const { kafka, outcomes } = stubKafka((sent) => {
+      const partition = sent[0]?.messages[0]?.partition ?? 0;
+      // The first broker's answer is kept; the re-sent copy is answered by another broker.
+      return [metadata(partition, '343'), metadata(partition, '441')];
+    });
+    const outcome = await writeOneJob(kafka);
+    expect(isIntelrouteError(outcome, 'KAFKA_UNAVAILABLE')).toBe(true);
+    expect(outcomes).toEqual(['abort']);
+  });
+
+  it('gives up on a send that never answers (a frozen connection) with a timeout', async () => {
+    const { kafka, outcomes } = stubKafka(() => [], { send: true });
+    const outcome = await writeOneJob(kafka);
+    expect(isIntelrouteError(outcome, 'KAFKA_TIMEOUT')).toBe(true);
+    expect(outcomes).toEqual([]);
+  });
+
+  it('reports a commit that never answers as of unknown outcome, to be retried', async () => {
+    const { kafka, outcomes } = stubKafka(
+      (sent) => [metadata(sent[0]?.messages[0]?.partition ?? 0, '7')],
+      { commit: true },
+    );
+    const outcome = await writeOneJob(kafka);
+    expect(isIntelrouteError(outcome, 'KAFKA_UNAVAILABLE')).toBe(true);
+    expect((outcome as Error).message).toMatch(/may or may not be stored/);
+    expect(outcomes).toEqual(['commit']);
+  });
 });
