@@ -4,9 +4,10 @@
  * is its output (test/security/access-matrix.test.ts fails when the two differ):
  *
  *   npx tsx scripts/print-access-matrix.ts > docs/access-matrix.md
+ *   npx tsx scripts/print-access-matrix.ts --readme      # the copy in README.md, between markers
  *   npx tsx scripts/print-access-matrix.ts --policy P.yaml --grants G.yaml   # a deployment's own
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { accessMatrix, loadGrants, loadPublishPolicy, type AccessRow } from '../src/authorization';
 import { MESSAGE_TYPES } from '../src/contract/message-types';
@@ -116,12 +117,37 @@ function table(header: readonly string[], body: readonly (readonly string[])[]):
   return [render(header), rule, ...body.map(render)];
 }
 
+export const README_MARKERS = {
+  start:
+    '<!-- access-matrix:start (generated: npx tsx scripts/print-access-matrix.ts --readme) -->',
+  end: '<!-- access-matrix:end -->',
+} as const;
+
+/** The matrix as the README shows it: the tables and their notes, headings one level down. */
+export function readmeAccessMatrix(): string {
+  const document = accessMatrixMarkdown();
+  const body = document.slice(document.indexOf('\n## Publish') + 1);
+  return body.replace(/^## /gm, '#### ');
+}
+
+/** `readme` with the text between the markers replaced by the current matrix. */
+export function withReadmeAccessMatrix(readme: string): string {
+  const start = readme.indexOf(README_MARKERS.start);
+  const end = readme.indexOf(README_MARKERS.end);
+  if (start < 0 || end < start) throw new Error('README.md has no access-matrix markers');
+  const head = readme.slice(0, start + README_MARKERS.start.length);
+  return `${head}\n\n${readmeAccessMatrix().trimEnd()}\n\n${readme.slice(end)}`;
+}
+
 function argument(name: string): string | undefined {
   const at = process.argv.indexOf(name);
   return at >= 0 ? process.argv[at + 1] : undefined;
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv.includes('--readme')) {
+  const readme = path.join(ROOT, 'README.md');
+  writeFileSync(readme, withReadmeAccessMatrix(readFileSync(readme, 'utf8')));
+} else if (require.main === module) {
   process.stdout.write(
     accessMatrixMarkdown({
       policy: argument('--policy') ?? DEFAULT_SOURCES.policy,

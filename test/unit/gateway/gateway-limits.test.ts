@@ -36,6 +36,29 @@ describe('IdempotencyStore', () => {
     acceptedAtMs: at,
   });
 
+  it('gives back exactly the ack it was given (entries are kept packed)', () => {
+    const store = new IdempotencyStore(60_000, 10);
+    const full: PublishAck = {
+      messageId: '0f8e4c1a-7b2d-4e59-9a63-2d1c5b7e8f90',
+      records: [
+        { topic: 'intel.v1.country.DE', partition: 2, offset: '9223372036854775807' },
+        { topic: 'intel.v1.secretariat', partition: 0, offset: '0' },
+      ],
+      duplicate: false,
+      routesNotTaken: [
+        { topic: 'intel.v1.wg.internet-drugs', reason: 'RESTRICTED', description: 'é ✓ 漢' },
+      ],
+      acceptedAt: new Date('2026-11-28T10:00:00.123Z'),
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    };
+    store.put('FR|x', { payloadSha256: 'ab'.repeat(32), ack: full, acceptedAtMs: 5 }, 5);
+    expect(store.get('FR|x', 6)).toEqual({
+      payloadSha256: 'ab'.repeat(32),
+      ack: full,
+      acceptedAtMs: 5,
+    });
+  });
+
   it('forgets an id once its window has passed', () => {
     const store = new IdempotencyStore(1000, 10);
     store.put('a', entry('a', 0), 0);

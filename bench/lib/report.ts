@@ -1,0 +1,235 @@
+/** The run's table (terminal and README) and its target checks. */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { LatencyPoint } from '../latency';
+import type { CpuPerMessage } from './cpu-meter';
+import type { BenchResults, SizeLabel, TargetCheck } from './results';
+
+const SIZES: readonly SizeLabel[] = ['1KB', '8KB'];
+const THROUGHPUT_WIDTHS = [22, 10, 7, 9, 10, 7, 9];
+const LATENCY_WIDTHS = [22, 10, 9, 8, 8, 8, 9, 8, 15];
+const TARGET_WIDTHS = [40, 40, 44, 5];
+const CPU_WIDTHS = [22, 10, 9, 8, 8];
+
+/** The targets of the issue, checked against a run. */
+export function checkTargets(
+  results: Omit<BenchResults, 'targets' | 'finishedAt' | 'durationSec'>,
+): TargetCheck[] {
+  const ratio = results.ratios.gatewayToBaseline;
+  const ack = results.latency.ack;
+  const at1000 = ack.find((p) => p.offeredPerSec === 1000);
+  const half = ack.filter((p) => p.offeredPerSec !== 1000);
+  const e2e = results.latency.endToEnd.find((p) => p.offeredPerSec === 1000);
+  const soak = results.memory.soak;
+  const checks: TargetCheck[] = [
+    {
+      name: 'throughput vs baseline (1 KB)',
+      target: '>= 0.60 (stretch 0.80)',
+      value: ratio.toFixed(3),
+      met: ratio >= 0.6,
+    },
+    latencyCheck('p99 publish->ack at 1,000 msg/s', at1000, 25),
+    ...half.map((p) => latencyCheck(`p99 publish->ack at ${p.offeredPerSec} msg/s`, p, 25)),
+    latencyCheck('p99 publish->reader at 1,000 msg/s', e2e, 100),
+    {
+      name: 'gateway peak RSS at full load',
+      target: '<= 300 MB',
+      value: `${results.memory.peakRssMb} MB`,
+      met: results.memory.peakRssMb <= 300,
+    },
+    soak === undefined
+      ? {
+          name: 'no heap growth over the soak',
+          target: 'flat',
+          value: 'run with --soak',
+          met: 'not measured',
+        }
+      : {
+          name: 'no heap growth over the soak',
+          target: '|live heap slope, 2nd half| < 1 MB/min',
+          value: `${soak.liveHeapSlopeSecondHalfMbPerMin} MB/min live heap, RSS ${soak.rssSlopeMbPerMin} MB/min`,
+          met: Math.abs(soak.liveHeapSlopeSecondHalfMbPerMin) < 1,
+        },
+  ];
+  return checks;
+}
+
+function latencyCheck(name: string, point: LatencyPoint | undefined, limitMs: number): TargetCheck {
+  if (point === undefined)
+    return { name, target: `<= ${limitMs} ms`, value: '-', met: 'not measured' };
+  const clean = point.refused === 0 && (point.missing ?? 0) === 0;
+  const saturated = (point.utilisation ?? 0) >= 0.9 ? ', at saturation' : '';
+  return {
+    name,
+    target: `<= ${limitMs} ms`,
+    value: `${point.p99Ms} ms${clean ? '' : ` (${point.refused} refused, ${point.missing ?? 0} missing)`}${saturated}`,
+    met: point.p99Ms <= limitMs && clean,
+  };
+}
+
+/** The results as a plain-text table. */
+export function formatTable(results: BenchResults): string {
+  const m = results.machine;
+  const lines: string[] = [
+    `intelroute bench ${results.startedAt} — ${m.cores} cores ${m.cpuModel}, ${m.totalMemoryMb} MB, Node ${m.node}`,
+    `load average at start ${m.loadAverageAtStart.join(' / ')}, at end ${m.loadAverageAtEnd.join(' / ')}; Kafka ${results.broker.kafkaVersion} (${results.broker.kind}, 1 node, ${results.broker.partitions} partitions/topic)`,
+    `traffic: ${results.traffic.shape}`,
+    '',
+    row(
+      ['throughput', ...SIZES.flatMap((s) => [`${s} msg/s`, 'MB/s', 'x ceiling'])],
+      THROUGHPUT_WIDTHS,
+    ),
+  ];
+  const ceilingOf = (s: SizeLabel): number => results.ceiling.sizes[s]?.msgsPerSec ?? 0;
+  const line = (
+    label: string,
+    figures: (s: SizeLabel) => { msgs: number; mb: number } | undefined,
+  ): string =>
+    row(
+      [
+        label,
+        ...SIZES.flatMap((s) => {
+          const f = figures(s);
+          return f === undefined
+            ? ['-', '-', '-']
+            : [String(f.msgs), f.mb.toFixed(1), (f.msgs / Math.max(1, ceilingOf(s))).toFixed(3)];
+        }),
+      ],
+      THROUGHPUT_WIDTHS,
+    );
+  lines.push(
+    line('ceiling (Java perf)', (s) =>
+      fig(results.ceiling.sizes[s]?.msgsPerSec, results.ceiling.sizes[s]?.mbPerSec),
+    ),
+    line('ceiling, transactional', (s) =>
+      fig(
+        results.ceiling.sizes[s]?.transactional?.msgsPerSec,
+        results.ceiling.sizes[s]?.transactional?.mbPerSec,
+      ),
+    ),
+    line('baseline (kafkajs)', (s) =>
+      fig(results.baseline.sizes[s]?.msgsPerSec, results.baseline.sizes[s]?.mbPerSec),
+    ),
+    line('gateway (intelroute)', (s) =>
+      fig(results.gateway.sizes[s]?.msgsPerSec, results.gateway.sizes[s]?.mbPerSec),
+    ),
+    row(
+      [
+        'gateway / baseline',
+        ...SIZES.flatMap((s) => {
+          const r = results.ratios.sizes[s];
+          return [(r?.gatewayToBaseline ?? 0).toFixed(3), '', ''];
+        }),
+      ],
+      THROUGHPUT_WIDTHS,
+    ),
+    `  (median of the rounds: ${SIZES.map((s) => `${s} ${(results.ratios.sizes[s]?.gatewayToBaselineRounds ?? []).join(' / ')}`).join('; ')})`,
+    row(
+      [
+        'gateway / ceiling',
+        ...SIZES.flatMap((s) => [
+          (results.ratios.sizes[s]?.gatewayToCeiling ?? 0).toFixed(3),
+          '',
+          '',
+        ]),
+      ],
+      THROUGHPUT_WIDTHS,
+    ),
+    '',
+    row(['CPU ms per message', 'client', 'gateway', 'broker', 'total'], CPU_WIDTHS),
+    ...SIZES.flatMap((size) => [
+      cpuRow(`baseline ${size}`, results.baseline.sizes[size]?.cpuMsPerMsg),
+      cpuRow(`gateway ${size}`, results.gateway.sizes[size]?.cpuMsPerMsg),
+    ]),
+    '',
+    row(
+      [
+        'latency (open loop)',
+        'offered/s',
+        'achieved',
+        'p50 ms',
+        'p90 ms',
+        'p99 ms',
+        'max ms',
+        'n',
+        'of peak',
+      ],
+      LATENCY_WIDTHS,
+    ),
+    ...results.latency.ack.map((p) => latencyRow('publish->ack', p)),
+    ...results.latency.endToEnd.map((p) => latencyRow('publish->reader', p)),
+    '',
+    `memory: gateway peak RSS (VmHWM) ${results.memory.peakRssMb} MB at full load (idle ${results.memory.idleRssMb} MB); heap used peak ${results.memory.peakHeapUsedMb} MB of ${results.memory.peakHeapTotalMb} MB`,
+  );
+  const soak = results.memory.soak;
+  if (soak !== undefined) {
+    lines.push(
+      `soak: ${soak.durationMin} min at ${soak.ratePerSec} msg/s: RSS ${soak.rssStartMb} -> ${soak.rssEndMb} MB (${soak.rssSlopeMbPerMin} MB/min, 2nd half ${soak.rssSlopeSecondHalfMbPerMin}); live heap ${soak.liveHeapStartMb} -> ${soak.liveHeapEndMb} MB (${soak.liveHeapSlopeMbPerMin} MB/min, 2nd half ${soak.liveHeapSlopeSecondHalfMbPerMin}; ${soak.liveHeapBytesPerMessage} B/message; idempotency cache ${soak.idempotencyMaxEntries ?? 'default'} entries); p99 ack ${soak.ack.p99Ms} ms`,
+    );
+  }
+  lines.push(
+    `validator alone: ${results.validator.perSecPerCore} validations/s per core (${results.validator.payloadBytes} B payload)`,
+    '',
+    row(['target', 'wanted', 'measured', 'met'], TARGET_WIDTHS),
+    ...results.targets.map((t) =>
+      row(
+        [t.name, t.target, t.value, t.met === true ? 'yes' : t.met === false ? 'NO' : '-'],
+        TARGET_WIDTHS,
+      ),
+    ),
+  );
+  return lines.join('\n');
+}
+
+function cpuRow(label: string, cpu: CpuPerMessage | undefined): string {
+  if (cpu === undefined) return row([label, '-', '-', '-', '-'], CPU_WIDTHS);
+  const total = cpu.bench + (cpu.gateway ?? 0) + (cpu.broker ?? 0);
+  const cell = (value: number | undefined): string =>
+    value === undefined ? '-' : value.toFixed(3);
+  return row(
+    [label, cell(cpu.bench), cell(cpu.gateway), cell(cpu.broker), total.toFixed(3)],
+    CPU_WIDTHS,
+  );
+}
+
+function fig(
+  msgs: number | undefined,
+  mb: number | undefined,
+): { msgs: number; mb: number } | undefined {
+  return msgs === undefined ? undefined : { msgs, mb: mb ?? 0 };
+}
+
+function latencyRow(label: string, p: LatencyPoint): string {
+  return row(
+    [
+      label,
+      String(p.offeredPerSec),
+      String(p.achievedPerSec),
+      p.p50Ms.toFixed(1),
+      p.p90Ms.toFixed(1),
+      p.p99Ms.toFixed(1),
+      p.maxMs.toFixed(1),
+      String(p.count),
+      p.utilisation === undefined
+        ? '-'
+        : `${Math.round(p.utilisation * 100)}%${p.utilisation >= 0.9 ? ' SATURATED' : ''}`,
+    ],
+    LATENCY_WIDTHS,
+  );
+}
+
+/** First cell left-aligned, the others right-aligned, each to its width. */
+function row(cells: readonly string[], widths: readonly number[]): string {
+  return cells
+    .map((cell, index) =>
+      index === 0 ? cell.padEnd(widths[0] ?? 20) : cell.padStart(widths[index] ?? 8),
+    )
+    .join(' ');
+}
+
+/** Writes the results as `<dir>/<YYYY-MM-DD>.json` (a later run the same day replaces it). */
+export function writeResults(results: BenchResults, dir: string): string {
+  const file = path.join(dir, `${results.startedAt.slice(0, 10)}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  return file;
+}
