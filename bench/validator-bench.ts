@@ -5,16 +5,10 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import {
-  HandlingCode,
-  InformationAccuracy,
-  OriginKind,
-  Priority,
-  SourceReliability,
-  type Envelope,
-} from '../src/generated/intelroute/v1/envelope';
+import type { Envelope } from '../src/generated/intelroute/v1/envelope';
 import { IntelrouteError } from '../src/errors';
 import { loadSchemaRegistry, validateMessage, type SchemaRegistry } from '../src/validation';
+import { benchEnvelope } from './lib/messages';
 
 export interface ValidatorBenchOptions {
   /** How long to measure, in ms (default 3000). */
@@ -44,7 +38,7 @@ export function runValidatorBench(options: ValidatorBenchOptions = {}): Validato
   const registry = loadSchemaRegistry({
     schemasDir: options.schemasDir ?? path.resolve(__dirname, '..', 'schemas'),
   });
-  const envelope = benchEnvelope(registry);
+  const envelope = validatorEnvelope(registry);
   const first = validateMessage(envelope, { registry, now: NOW });
   if (!first.ok) throw new IntelrouteError('INTERNAL', `bench envelope refused: ${first.message}`);
   loop(registry, envelope, options.warmupMs ?? 1000);
@@ -79,36 +73,16 @@ function loop(
 }
 
 /** The schema's example, grown with mirror URLs to a typical ~2 KB report. */
-function benchEnvelope(registry: SchemaRegistry): Envelope {
+function validatorEnvelope(registry: SchemaRegistry): Envelope {
   const examples = registry.validatorFor('online-vendor-report', 1)?.schema.examples;
   const payload = structuredClone((examples as unknown[] | undefined)?.[0]) as { urls: string[] };
   for (let i = 1; JSON.stringify(payload).length < TARGET_PAYLOAD_BYTES; i += 1) {
     payload.urls.push(`https://rx-noscript-mirror${i}.example.net/shop/oxycodone-30mg`);
   }
   return {
-    messageId: '0c4d1f9e-7a2b-4c8e-9f3a-2b1d5e6f7a8b',
-    messageType: 'online-vendor-report',
-    schemaVersion: 1,
-    origin: { kind: OriginKind.ORIGIN_KIND_NCB, country: 'FR', agencyId: '' },
-    destinations: [{ target: { $case: 'country', country: 'DE' } }],
-    handling: {
-      code: HandlingCode.HANDLING_CODE_H1,
-      restrictedTo: ['FR', 'DE', 'NL'],
-      restrictions: [],
-      restrictionText: '',
-      retentionDays: 730,
-    },
-    evaluation: {
-      sourceReliability: SourceReliability.SOURCE_RELIABILITY_B,
-      informationAccuracy: InformationAccuracy.INFORMATION_ACCURACY_2,
-    },
-    priority: Priority.PRIORITY_ROUTINE,
-    inReplyTo: '',
+    ...benchEnvelope('FR', Buffer.from(JSON.stringify(payload), 'utf8')),
     caseReference: 'FR/OFAST:2025-0412',
     createdAt: CREATED_AT,
-    payload: Buffer.from(JSON.stringify(payload), 'utf8'),
-    contentType: 'application/json; charset=utf-8',
-    receipt: undefined,
   };
 }
 

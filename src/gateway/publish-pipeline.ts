@@ -38,7 +38,7 @@ import { refusal, refusalFromError, type GatewayRefusal } from './gateway-refusa
 import type { IdempotencyStore } from './idempotency-store';
 import { buildAck } from './publish-ack';
 import { checkPayloadOrigin } from './payload-origin';
-import { TIMED_OUT, withDeadline } from './with-deadline';
+import { TIMED_OUT, withDeadline } from '../kafka/with-deadline';
 
 /** The answer to one published message. */
 export type PublishOutcome =

@@ -22,10 +22,6 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
     requestTimeout: options.requestTimeoutMs ?? 30000,
     logLevel: kafkajsLevelFor(logger),
     logCreator: kafkajsLogCreator(logger),
-    // A transaction that starts right after a commit meets CONCURRENT_TRANSACTIONS until the
-    // broker has written the previous one's markers (a few ms); kafkajs retries it like any
-    // retriable error, so a short first backoff (the Java client waits 20 ms here; the markers take ~10 ms on one node) keeps
-    // back-to-back transactions fast. Ten doublings (capped at 2 s) still cover ~6.5 s of leader election.
-    retry: { retries: options.retries ?? 10, initialRetryTime: 10, maxRetryTime: 2000 },
+    retry: { retries: options.retries ?? 5, initialRetryTime: 100, maxRetryTime: 2000 },
   });
 }
