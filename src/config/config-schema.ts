@@ -25,6 +25,16 @@ export const CONFIG_SCHEMA = {
         clientId: { type: 'string', minLength: 1, default: 'intelroute' },
         connectionTimeoutMs: { type: 'integer', minimum: 100, default: 3000 },
         requestTimeoutMs: { type: 'integer', minimum: 100, default: 30000 },
+        tls: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            caFile: { type: ['string', 'null'], minLength: 1, default: null },
+            certFile: { type: ['string', 'null'], minLength: 1, default: null },
+            keyFile: { type: ['string', 'null'], minLength: 1, default: null },
+          },
+        },
       },
     },
     localKafka: {

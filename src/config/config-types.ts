@@ -24,6 +24,19 @@ export interface KafkaConfig {
   readonly clientId: string;
   readonly connectionTimeoutMs: number;
   readonly requestTimeoutMs: number;
+  /** TLS to the brokers; all null means plaintext. */
+  readonly tls: KafkaTlsConfig;
+}
+
+/**
+ * TLS to the brokers: a CA file turns it on (the brokers' certificates are checked against it;
+ * without one, against the system's CAs when a client certificate is given), a certificate and
+ * key pair authenticates intelroute (e.g. a Strimzi KafkaUser with `authentication: tls`).
+ */
+export interface KafkaTlsConfig {
+  readonly caFile: string | null;
+  readonly certFile: string | null;
+  readonly keyFile: string | null;
 }
 
 export interface LocalKafkaConfig {
