@@ -10,24 +10,23 @@ const EXPECTED_RETRY_WARNING =
   'Limiting retries for the idempotent producer may invalidate EoS guarantees';
 
 /**
- * Routes kafkajs's own log lines into our pino logger (component "kafkajs"), so they are
- * structured JSON like every other line, at the matching level.
+ * Routes kafkajs's own log lines into our pino logger (field `logger: "kafkajs"`), so they are
+ * structured JSON like every other line. kafkajs's INFO lines (a consumer starting, stopping,
+ * joining its group) are lifecycle chatter that would drown a command's output: they go to
+ * debug; its warnings and errors keep their level.
  */
 export function kafkajsLogCreator(logger: Logger): logCreator {
   return () =>
     ({ level, log }) => {
       const { message, ...fields } = log;
       if (message === EXPECTED_RETRY_WARNING) return;
-      const child = { component: 'kafkajs', ...fields };
+      const child = { logger: 'kafkajs', ...fields };
       switch (level) {
         case KafkaLogLevel.ERROR:
           logger.error(child, message);
           break;
         case KafkaLogLevel.WARN:
           logger.warn(child, message);
-          break;
-        case KafkaLogLevel.INFO:
-          logger.info(child, message);
           break;
         default:
           logger.debug(child, message);
@@ -44,9 +43,8 @@ export function kafkajsLevelFor(logger: Logger): KafkaLogLevel {
     case 'error':
       return KafkaLogLevel.ERROR;
     case 'warn':
-      return KafkaLogLevel.WARN;
     case 'info':
-      return KafkaLogLevel.INFO;
+      return KafkaLogLevel.WARN;
     default:
       return KafkaLogLevel.DEBUG;
   }
