@@ -105,7 +105,10 @@ function listen(server: http.Server, host: string, port: number): Promise<number
       reject(
         new IntelrouteError(
           'CONFIG_INVALID',
-          `cannot listen on ${host}:${port} for metrics and health: ${error.message}`,
+          `cannot listen on ${host}:${port} for metrics and health: ${error.message}` +
+            ((error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+              ? ' (another intelroute process on this host? give each its own INTELROUTE_METRICS_PORT, 0 for any free port)'
+              : ''),
           {
             cause: error,
           },

@@ -218,12 +218,15 @@ describe('startHealthServer', () => {
     }
   });
 
-  it('fails to start with CONFIG_INVALID when the port is taken', async () => {
+  it('fails to start with CONFIG_INVALID when the port is taken, saying how to pick another', async () => {
     const first = await startHealthServer({ host: '127.0.0.1', port: 0, ready: () => () => true });
     try {
       await expect(
         startHealthServer({ host: '127.0.0.1', port: first.port, ready: () => () => true }),
-      ).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+      ).rejects.toMatchObject({
+        code: 'CONFIG_INVALID',
+        message: expect.stringMatching(/EADDRINUSE.*INTELROUTE_METRICS_PORT, 0 for any free port/),
+      });
     } finally {
       await first.close();
     }
