@@ -1438,7 +1438,9 @@ export const IntelGatewayService = {
    * the Secretariat stream, or the working-group stream). The first request must be `start`;
    * then the client sends one `ack` per delivery once it has stored it. Deliveries not acked
    * before the stream ends are delivered again on the next Subscribe by the same identity,
-   * which resumes after the last acknowledged message.
+   * which resumes after the last acknowledged message. Delivery is at least once: a message can
+   * come twice (redelivered after a reconnect, or a sender's retry whose first attempt had also
+   * landed), always with the same message_id; store by message_id.
    */
   subscribe: {
     path: "/intelroute.v1.IntelGateway/Subscribe" as const,
@@ -1473,7 +1475,9 @@ export interface IntelGatewayServer extends UntypedServiceImplementation {
    * the Secretariat stream, or the working-group stream). The first request must be `start`;
    * then the client sends one `ack` per delivery once it has stored it. Deliveries not acked
    * before the stream ends are delivered again on the next Subscribe by the same identity,
-   * which resumes after the last acknowledged message.
+   * which resumes after the last acknowledged message. Delivery is at least once: a message can
+   * come twice (redelivered after a reconnect, or a sender's retry whose first attempt had also
+   * landed), always with the same message_id; store by message_id.
    */
   subscribe: handleBidiStreamingCall<SubscribeRequest, SubscribeResponse>;
 }
@@ -1516,7 +1520,9 @@ export interface IntelGatewayClient extends Client {
    * the Secretariat stream, or the working-group stream). The first request must be `start`;
    * then the client sends one `ack` per delivery once it has stored it. Deliveries not acked
    * before the stream ends are delivered again on the next Subscribe by the same identity,
-   * which resumes after the last acknowledged message.
+   * which resumes after the last acknowledged message. Delivery is at least once: a message can
+   * come twice (redelivered after a reconnect, or a sender's retry whose first attempt had also
+   * landed), always with the same message_id; store by message_id.
    */
   subscribe(): ClientDuplexStream<SubscribeRequest, SubscribeResponse>;
   subscribe(options: Partial<CallOptions>): ClientDuplexStream<SubscribeRequest, SubscribeResponse>;
