@@ -463,9 +463,9 @@ function locate(placed: readonly Placed[], metadata: readonly RecordMetadata[]):
   const base = new Map<string, bigint>();
   for (const m of metadata) {
     const slot = `${m.topicName}/${m.partition}`;
-    // kafkajs 2.2.4, retrying a send after a broker failure, can send a partition it had already
-    // written a second time within the transaction (two base offsets for one partition: the
-    // records are appended twice). Aborting is the only safe answer: the copies vanish with the
+    // Two answers for one partition mean its records were appended twice within the transaction
+    // (kafkajs resent a partition that had been written; see patches/README.md for the case that
+    // hid the first answer). Aborting is the only safe answer: the copies vanish with the
     // transaction and the sender retries with the same message id.
     if (base.has(slot)) {
       throw new IntelrouteError(

@@ -6,17 +6,14 @@ import { silentLogger } from '../../../src/telemetry/logger';
 const TOPIC = 'fault.guard.intel.v1.country.DE';
 
 /**
- * kafkajs (2.2.4) `producer/sendMessages.js` retries a send that failed on one broker by
- * recomputing every partition's leader and sending to each broker that has no response yet,
- * keyed by Broker object. When a partition's leader moved to a broker that already answered,
- * its records are never sent (tulios/kafkajs#1303); when it moved to a broker without an answer
- * (or the Broker object was replaced by a metadata refresh), the partition is sent again with
- * sequence numbers already advanced past it, so the broker appends it a second time, and both
- * answers are returned. Inside a transaction both copies then commit together.
- *
- * The 3-node fault scenario (leader-bounce.test.ts) meets both: "no offset reported" failures,
- * and committed duplicates with the same receipt trace id at consecutive offsets (the ack names
- * the second copy). These tests feed the writer what kafkajs returns in each case.
+ * What the writer does with the answers kafkajs (2.2.4) gives for a transaction's send, whatever
+ * happened below. kafkajs retries a send that failed on one broker by sending again to every
+ * broker without an answer yet: a partition whose leader moved to a broker that already answered
+ * is never sent (tulios/kafkajs#1303: no offset is reported for it), and one that gets answered
+ * twice would be in the log twice. Both must abort the transaction, never be acked. (The copies
+ * the 3-node fault scenario found came from a race in that retry, fixed in patches/: there the
+ * first answer was overwritten, so no guard here could see them; leader-bounce.test.ts asserts
+ * there are none.) Plus the writer's own bound on a transaction that never answers.
  */
 const never = (): Promise<never> => new Promise(() => undefined);
 
