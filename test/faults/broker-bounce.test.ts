@@ -117,8 +117,10 @@ describe('fault: single broker bounced and frozen', () => {
     }
     expect(late).toEqual([]);
     expect(load.book.contradictedRefusals()).toEqual([]);
-    // Each kill left kafkajs with a failed transaction: the writer threw its producer away.
-    expect(recreated).toBeGreaterThanOrEqual(BOUNCES);
+    // The recovery path was taken: a kill left a transaction kafkajs could not finish, and the
+    // writer threw its producer away. (Not one per kill: a transaction that kafkajs's retries
+    // carry over a quick restart is as good; the ledger above is what must hold.)
+    expect(recreated).toBeGreaterThanOrEqual(1);
     expectAuditHolds(audit, ledger.ackedIdList());
   });
 });

@@ -149,7 +149,9 @@ describe('fault: network between gateway and broker', () => {
     }
     expect(late).toEqual([]);
     expect(load.book.contradictedRefusals()).toEqual([]);
-    expect(recreated).toBeGreaterThanOrEqual(1);
+    // Whether the writer had to recreate its producer depends on where the cuts fell (kafkajs
+    // often reconnects within the transaction's bound): it is reported, not required. Recovery is
+    // what the health checks and the acks after each phase above prove.
     expectAuditHolds(audit, ledger.ackedIdList());
   });
 });
