@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { Admin, Kafka } from 'kafkajs';
 import type { IntelrouteConfig } from '../../config';
 import { readerInstanceId, readerSettings, type ReaderState } from '../../consumers';
 import { IntelrouteError } from '../../errors';
@@ -12,7 +11,7 @@ import { readLinkSecret, systemClientSettings } from '../../links/stateful/servi
 import { systemGatewayClient } from '../../links/stateful/system-publisher';
 import type { Logger } from '../../telemetry/logger';
 import { startTelemetry, type Telemetry } from '../../telemetry/start-telemetry';
-import { action, cliContext, requireBrokers } from '../cli-context';
+import { action, cliContext, requireBrokers, withKafka } from '../cli-context';
 import { shutdownSignal, stopWithin } from '../shutdown-signal';
 
 const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -78,7 +77,7 @@ async function runShow(
       `${options.as} receives no link alerts, so it has no view of links (use an NCB, agency or Secretariat identity)`,
     );
   }
-  const states = await withAdmin(config, logger, (deps) =>
+  const states = await withKafka(config, logger, (deps) =>
     readLinkIndex({ ...deps, topicPrefix: config.topics.prefix }),
   );
   const listings = linksOfMessage(states, messageId, recipient, {
@@ -167,20 +166,4 @@ export function checkedInstanceId(given: string | undefined, fallback: string): 
     );
   }
   return given ?? readerInstanceId(null, fallback);
-}
-
-/** Runs `work` with a Kafka client and a connected admin on the configured cluster. */
-export async function withAdmin<T>(
-  config: IntelrouteConfig,
-  logger: Logger,
-  work: (deps: { kafka: Kafka; admin: Admin }) => Promise<T>,
-): Promise<T> {
-  const kafka = createKafkaClient({ ...config.kafka, brokers: requireBrokers(config), logger });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return await work({ kafka, admin });
-  } finally {
-    await admin.disconnect();
-  }
 }

@@ -7,7 +7,8 @@ import { systemGatewayClient } from '../../links/stateful/system-publisher';
 import { readLedger, statusLines } from '../../requests/ledger-status';
 import { RequestLedger } from '../../requests/request-ledger';
 import { action, cliContext, requireBrokers } from '../cli-context';
-import { checkedInstanceId, runService, startServiceTelemetry, withAdmin } from './links-command';
+import { withKafka } from '../cli-context';
+import { checkedInstanceId, runService, startServiceTelemetry } from './links-command';
 
 /** `intelroute requests run` (the request-deadline ledger) and `requests status [--overdue]`. */
 export function registerRequestsCommands(program: Command): void {
@@ -53,7 +54,7 @@ async function runLedger(options: { instanceId?: string }, command: Command): Pr
 
 async function runStatus(options: { overdue?: boolean }, command: Command): Promise<void> {
   const { config, logger } = cliContext(command);
-  const entries = await withAdmin(config, logger, (deps) =>
+  const entries = await withKafka(config, logger, (deps) =>
     readLedger({ ...deps, topicPrefix: config.topics.prefix }),
   );
   for (const line of statusLines(entries, Date.now(), options.overdue === true)) {

@@ -27,20 +27,22 @@ export async function pauseWithHeartbeat(
 }
 
 /**
- * Waits for `work`, calling `heartbeat` every `heartbeatEveryMs` meanwhile (a long load between
- * a join and the first batch must not cost the group membership).
+ * Resolves with `work`'s value, calling `heartbeat` every `heartbeatEveryMs` meanwhile (a long
+ * load between a join and the first batch, or a state store rebuilt after an assignment, must not
+ * cost the group membership).
  * @throws what `work` or `heartbeat` throws.
  */
-export async function awaitWithHeartbeat(
-  work: Promise<void>,
+export async function awaitWithHeartbeat<T>(
+  work: Promise<T>,
   heartbeat: () => Promise<void>,
   heartbeatEveryMs: number,
-): Promise<void> {
-  const done = work.then(() => true);
+): Promise<T> {
+  const done = work.then((value) => ({ value }));
   for (;;) {
     // unref: a pending tick never holds the process open.
-    const tick = sleep(heartbeatEveryMs, false, { ref: false });
-    if (await Promise.race([done, tick])) return;
+    const tick = sleep(heartbeatEveryMs, undefined, { ref: false });
+    const first = await Promise.race([done, tick]);
+    if (first !== undefined) return first.value;
     await heartbeat();
   }
 }

@@ -3,7 +3,7 @@ import { isIntelrouteError } from '../../errors';
 import type { OutboundRecord } from '../../kafka/record-format';
 import type { TransactionalWriter } from '../../kafka/transactional-writer';
 import type { Logger } from '../../telemetry/logger';
-import { waitWithHeartbeat } from './heartbeat-wait';
+import { pauseWithHeartbeat } from '../../consumers/runtime/pause';
 
 /**
  * What one input partition handled since its last commit: the latest state of every key that
@@ -91,7 +91,7 @@ export async function commitChangelog(
       const why = isIntelrouteError(error) ? `${error.code}: ${error.message}` : String(error);
       deps.logger.warn({ err: why, attempt, partition }, 'changelog commit failed; retrying');
       const wait = backoffDelayMs(attempt, deps.backoff);
-      const waited = await waitWithHeartbeat(
+      const waited = await pauseWithHeartbeat(
         wait,
         context.signal,
         context.heartbeat,

@@ -5,7 +5,7 @@ import { partitionForKey } from '../../kafka/murmur2-partitioner';
 import { TransactionalWriter } from '../../kafka/transactional-writer';
 import type { Logger } from '../../telemetry/logger';
 import { commitChangelog, PendingChangelog, type CommitDeps } from './changelog-commit';
-import { awaitWithHeartbeat } from './heartbeat-wait';
+import { awaitWithHeartbeat } from '../../consumers/runtime/pause';
 import { PartitionStores } from './partition-stores';
 import { checkAlignedTopics, firstAssignment, ownPartitions, text } from './processor-support';
 

@@ -8,7 +8,7 @@ import {
 import { IntelrouteError, isIntelrouteError } from '../../errors';
 import type { Envelope } from '../../generated/intelroute/v1/envelope';
 import type { Logger } from '../../telemetry/logger';
-import { waitWithHeartbeat } from './heartbeat-wait';
+import { pauseWithHeartbeat } from '../../consumers/runtime/pause';
 import { text } from './processor-support';
 
 /**
@@ -59,7 +59,7 @@ export function systemPublisher(options: SystemPublisherOptions): SystemPublishe
         const wait = backoffDelayMs(attempt, backoff);
         options.logger.warn({ messageId: envelope.messageId, attempt }, 'publish failed; retrying');
         const every = options.heartbeatIntervalMs;
-        if (!(await waitWithHeartbeat(wait, context.signal, context.heartbeat, every))) {
+        if (!(await pauseWithHeartbeat(wait, context.signal, context.heartbeat, every))) {
           throw stopping(envelope);
         }
       }
