@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { findTextProblem } from '../validation/json-structure';
 import { IntelrouteError } from '../errors';
 import type { Envelope } from '../generated/intelroute/v1/envelope';
 import { envelopeFromJson, type EnvelopeJsonDefaults } from './envelope-json';
@@ -51,6 +52,14 @@ export async function* readEnvelopeLines(
 }
 
 function parseJson(text: string, source: string): unknown {
+  // JSON.parse keeps the last of two equal names silently; the gateway refuses such payloads.
+  const problem = findTextProblem(text);
+  if (problem !== undefined) {
+    const at = problem.pointer === '' ? '' : ` at ${problem.pointer}`;
+    throw new IntelrouteError('ENVELOPE_INPUT_INVALID', `${source}: ${problem.message}${at}`, {
+      details: { source },
+    });
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

@@ -24,6 +24,8 @@ export interface RoutedEvent {
   readonly notTaken: readonly RouteNotTaken[];
   /** "<origin>|<message id>": the idempotency key. */
   readonly idempotencyKey: string;
+  /** messageFingerprint: what a retry under the same key must match. */
+  readonly fingerprint: string;
 }
 
 /** The message was refused; the job holds its dead-letter record. */

@@ -12,6 +12,7 @@ import {
   type GrantTable,
 } from '../authorization';
 import { PROJECT_ROOT, type GatewayConfig, type IntelrouteConfig } from '../config';
+import { loadContractDefinition } from '../contract/contract-definition';
 import { TOPICS } from '../contract/topic-names';
 import type { TransactionalWriter, WriterState } from '../kafka/transactional-writer';
 import { loadRuleSet, type RuleSet } from '../routing';
@@ -283,6 +284,7 @@ export class Gateway {
     };
     return new GatewayServer({
       ...config,
+      contract: loadContractDefinition(),
       credentials: this.credentials.credentials,
       handlers: {
         publish: publishHandler(handlerDeps),

@@ -33,6 +33,7 @@ export class IdempotencyParticipant implements TransactionParticipant<GatewayEve
             messageId: event.facts.messageId,
             origin: event.facts.origin,
             payloadSha256: event.facts.payloadSha256,
+            fingerprint: event.fingerprint,
             ack: buildAck(event, locations, this.topicPrefix),
           },
         })),
@@ -50,7 +51,12 @@ export class IdempotencyParticipant implements TransactionParticipant<GatewayEve
       if (record.ack !== undefined) {
         this.store.put(
           key,
-          { payloadSha256: record.payloadSha256, ack: record.ack, acceptedAtMs: atMs },
+          {
+            payloadSha256: record.payloadSha256,
+            fingerprint: record.fingerprint,
+            ack: record.ack,
+            acceptedAtMs: atMs,
+          },
           atMs,
         );
       }
@@ -83,7 +89,12 @@ export async function loadIdempotencyStore(
       if (parsed.ack === undefined || acceptedAtMs === undefined) continue;
       store.put(
         record.key.toString('utf8'),
-        { payloadSha256: parsed.payloadSha256, ack: parsed.ack, acceptedAtMs },
+        {
+          payloadSha256: parsed.payloadSha256,
+          fingerprint: parsed.fingerprint,
+          ack: parsed.ack,
+          acceptedAtMs,
+        },
         nowMs,
       );
     } catch (error) {

@@ -4,6 +4,8 @@ import { IdempotencyRecord } from '../generated/intelroute/v1/records';
 /** What the gateway remembers of an accepted message id. */
 export interface IdempotencyEntry {
   readonly payloadSha256: string;
+  /** messageFingerprint of the accepted message; '' for entries recorded before it existed. */
+  readonly fingerprint: string;
   readonly ack: PublishAck;
   /** When the first acceptance happened (ms since epoch); the entry lives `windowMs` after. */
   readonly acceptedAtMs: number;
@@ -63,11 +65,13 @@ export class IdempotencyStore {
   }
 }
 
-function pack({ payloadSha256, ack, acceptedAtMs }: IdempotencyEntry): PackedEntry {
+function pack({ payloadSha256, fingerprint, ack, acceptedAtMs }: IdempotencyEntry): PackedEntry {
+  // The fingerprint covers the payload hash: keep the hash only where there is no fingerprint.
   const bytes = IdempotencyRecord.encode({
     messageId: '',
     origin: '',
-    payloadSha256,
+    payloadSha256: fingerprint === '' ? payloadSha256 : '',
+    fingerprint,
     ack,
   }).finish();
   return { packed: Buffer.from(bytes).toString('latin1'), acceptedAtMs };
@@ -75,5 +79,23 @@ function pack({ payloadSha256, ack, acceptedAtMs }: IdempotencyEntry): PackedEnt
 
 function unpack({ packed, acceptedAtMs }: PackedEntry): IdempotencyEntry {
   const record = IdempotencyRecord.decode(Buffer.from(packed, 'latin1'));
-  return { payloadSha256: record.payloadSha256, ack: record.ack as PublishAck, acceptedAtMs };
+  return {
+    payloadSha256: record.payloadSha256,
+    fingerprint: record.fingerprint,
+    ack: record.ack as PublishAck,
+    acceptedAtMs,
+  };
+}
+
+/**
+ * True when a retry (its fingerprint and payload hash) is the message `entry` accepted. Entries
+ * without a fingerprint (written by an older gateway) can only compare the payload.
+ */
+export function isSameMessage(
+  entry: Pick<IdempotencyEntry, 'fingerprint' | 'payloadSha256'>,
+  retry: { fingerprint: string; payloadSha256: string },
+): boolean {
+  return entry.fingerprint === ''
+    ? entry.payloadSha256 === retry.payloadSha256
+    : entry.fingerprint === retry.fingerprint;
 }

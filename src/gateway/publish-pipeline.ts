@@ -12,7 +12,6 @@ import type { PublishAck } from '../generated/intelroute/v1/gateway';
 import type { Identity } from '../identity/identity';
 import {
   encodeEnvelope,
-  formatOrigin,
   messageRecord,
   recordKey,
   type OutboundRecord,
@@ -32,10 +31,12 @@ import {
 } from '../telemetry';
 import type { Logger } from '../telemetry/logger';
 import { validateMessage, type SchemaRegistry } from '../validation';
+import { envelopeEcho } from './client-echo';
 import { deadLetterRecord } from './dead-letter';
 import type { GatewayEvent, MessageFacts, RoutedEvent } from './gateway-events';
 import { refusal, refusalFromError, type GatewayRefusal } from './gateway-refusal';
-import type { IdempotencyStore } from './idempotency-store';
+import { isSameMessage, type IdempotencyStore } from './idempotency-store';
+import { messageFingerprint } from './message-fingerprint';
 import { buildAck } from './publish-ack';
 import { checkPayloadOrigin } from './payload-origin';
 import { TIMED_OUT, withDeadline } from '../kafka/with-deadline';
@@ -86,7 +87,11 @@ export interface PublishPipelineDeps {
  * answered at once; their dead-letter and audit records are written behind the answer.
  */
 export class PublishPipeline {
-  private readonly inFlight = new Map<string, Promise<PublishOutcome>>();
+  /** Messages being routed now, by idempotency key: a concurrent retry waits for the first. */
+  private readonly inFlight = new Map<
+    string,
+    { fingerprint: string; payloadSha256: string; outcome: Promise<PublishOutcome> }
+  >();
   private readonly backgroundWrites = new Set<Promise<unknown>>();
   private readonly metrics: IntelrouteMetrics;
   private processing = 0;
@@ -123,12 +128,17 @@ export class PublishPipeline {
       validate.end();
       if (checked.kind === 'refused') return this.refuse(facts, checked.refusal);
       const key = `${facts.origin}|${envelope.messageId}`;
-      const remembered = this.fromMemory(key, facts);
+      const fingerprint = messageFingerprint(envelope, facts.payloadSha256);
+      const retry = { fingerprint, payloadSha256: facts.payloadSha256 };
+      const remembered = this.fromMemory(key, retry, facts);
       if (remembered !== undefined) return remembered;
       const running = this.inFlight.get(key);
-      if (running !== undefined) return this.asDuplicate(await running, facts);
-      const routing = this.route(envelope, checked.payload, context, { facts, key });
-      this.inFlight.set(key, routing);
+      if (running !== undefined) {
+        if (!isSameMessage(running, retry)) return this.refuse(facts, idReused(facts));
+        return this.asDuplicate(await running.outcome, facts);
+      }
+      const routing = this.route(envelope, checked.payload, context, { facts, key, fingerprint });
+      this.inFlight.set(key, { ...retry, outcome: routing });
       try {
         return await routing;
       } finally {
@@ -226,26 +236,14 @@ export class PublishPipeline {
   }
 
   /** A retry of an id accepted within the window: the first ack again, or MESSAGE_ID_REUSED. */
-  private fromMemory(key: string, facts: MessageFacts): PublishOutcome | undefined {
+  private fromMemory(
+    key: string,
+    retry: { fingerprint: string; payloadSha256: string },
+    facts: MessageFacts,
+  ): PublishOutcome | undefined {
     const entry = this.deps.store.get(key, facts.at.getTime());
     if (entry === undefined) return undefined;
-    if (entry.payloadSha256 !== facts.payloadSha256) {
-      return this.refuse(
-        facts,
-        refusal(
-          'ALREADY_EXISTS',
-          'MESSAGE_ID_REUSED',
-          `message id ${facts.messageId} was already used for a different message`,
-          [
-            {
-              field: 'message_id',
-              description: 'already used for a different payload',
-              reason: 'MESSAGE_ID_REUSED',
-            },
-          ],
-        ),
-      );
-    }
+    if (!isSameMessage(entry, retry)) return this.refuse(facts, idReused(facts));
     this.writeBehind({
       records: [],
       events: [{ kind: 'duplicate', facts }],
@@ -266,7 +264,7 @@ export class PublishPipeline {
     envelope: Envelope,
     payload: unknown,
     context: PublishContext,
-    { facts, key }: { facts: MessageFacts; key: string },
+    { facts, key, fingerprint }: { facts: MessageFacts; key: string; fingerprint: string },
   ): Promise<PublishOutcome> {
     const routing = routeSpan(context.span);
     const decision = routing.run(() =>
@@ -298,6 +296,7 @@ export class PublishPipeline {
       ruleId: decision.ruleId,
       notTaken: decision.notTaken,
       idempotencyKey: key,
+      fingerprint,
     };
     return this.write(
       event,
@@ -421,9 +420,7 @@ function messageFacts(
   at: Date,
 ): MessageFacts {
   return {
-    messageId: envelope.messageId,
-    messageType: envelope.messageType,
-    origin: formatOrigin(envelope.origin),
+    ...envelopeEcho(envelope),
     identity,
     traceId,
     payloadSha256: createHash('sha256').update(envelope.payload).digest('hex'),
@@ -457,6 +454,18 @@ function fieldAt(field: string | undefined, description: string, reason: string)
 function directoryKey(envelope: Envelope, payload: unknown): string {
   const country = (payload as { country?: unknown } | null)?.country;
   return typeof country === 'string' ? country : (envelope.origin?.country ?? '');
+}
+
+/** The refusal of a retry whose content differs from what its message id was accepted with. */
+function idReused(facts: MessageFacts): GatewayRefusal {
+  const description =
+    'already used for a different message (payload, destinations, handling or another envelope field differs)';
+  return refusal(
+    'ALREADY_EXISTS',
+    'MESSAGE_ID_REUSED',
+    `message id ${facts.messageId} was already used for a different message`,
+    [{ field: 'message_id', description, reason: 'MESSAGE_ID_REUSED' }],
+  );
 }
 
 /** Past the deadline the outcome is unknown: the transaction may still commit. */

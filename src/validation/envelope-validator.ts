@@ -166,6 +166,12 @@ function checkCaseReference(reference: string): Finding[] {
   return [finding('ENVELOPE_INVALID', 'case_reference', 'pattern', message)];
 }
 
+/**
+ * No message of this network predates 2000: an earlier created_at is a sender's unset or zeroed
+ * clock (1970-01-01, year 1), which readers would sort and age wrongly.
+ */
+export const EARLIEST_CREATED_AT = new Date('2000-01-01T00:00:00.000Z');
+
 function checkCreatedAt(createdAt: Date | undefined, context: EnvelopeContext): Finding[] {
   if (createdAt === undefined) {
     return [finding('ENVELOPE_INVALID', 'created_at', 'required', 'is required')];
@@ -173,6 +179,10 @@ function checkCreatedAt(createdAt: Date | undefined, context: EnvelopeContext): 
   const time = createdAt.getTime();
   if (Number.isNaN(time)) {
     return [finding('ENVELOPE_INVALID', 'created_at', 'format', 'must be a valid timestamp')];
+  }
+  if (time < EARLIEST_CREATED_AT.getTime()) {
+    const message = `must not be before ${EARLIEST_CREATED_AT.toISOString()} (an unset or zero clock)`;
+    return [finding('ENVELOPE_INVALID', 'created_at', 'minimum', message)];
   }
   if (time <= context.now.getTime() + context.maxFutureSkewMs) return [];
   const seconds = Math.round(context.maxFutureSkewMs / 1000);

@@ -1,5 +1,5 @@
 import { failure } from './failure';
-import { findStructureProblem } from './json-structure';
+import { findStructureProblem, type StructureProblem } from './json-structure';
 import { violationsFromAjv } from './ajv-violations';
 import type { CompiledSchema } from './schema-registry';
 import type { ValidationResult, ValidationReason } from './validation-types';
@@ -16,7 +16,8 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Checks the payload bytes in order — size, UTF-8 (no byte-order mark), structure (depth and
- * entry counts no schema location allows), JSON syntax, then the schema — and stops at the
+ * entry counts no schema location allows, repeated member names, unpaired surrogate escapes),
+ * JSON syntax, then the schema — and stops at the
  * first failing stage. Never throws for any input;
  * no message contains payload content.
  */
@@ -32,7 +33,14 @@ export function validatePayload(
   const text = decodeUtf8(payload);
   if (typeof text !== 'string') return text;
   const shape = findStructureProblem(payload, schema.limits);
-  if (shape !== undefined) return single('SCHEMA_VIOLATION', shape.keyword, shape.message);
+  if (shape !== undefined) {
+    const field = {
+      field: `payload${shape.pointer}`,
+      keyword: shape.keyword,
+      message: shape.message,
+    };
+    return failure(REASON_OF_PROBLEM[shape.keyword] ?? 'SCHEMA_VIOLATION', [field]);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -41,6 +49,12 @@ export function validatePayload(
   }
   return checkSchema(value, schema);
 }
+
+/** Problems of the text itself rather than of its shape. */
+const REASON_OF_PROBLEM: Partial<Record<StructureProblem['keyword'], ValidationReason>> = {
+  duplicateKey: 'PAYLOAD_NOT_JSON',
+  unpairedSurrogate: 'PAYLOAD_NOT_UTF8',
+};
 
 function decodeUtf8(payload: Uint8Array): string | ValidationResult {
   if (payload[0] === 0xef && payload[1] === 0xbb && payload[2] === 0xbf) {

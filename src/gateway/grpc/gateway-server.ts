@@ -1,14 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
-import path from 'node:path';
-import { PROJECT_ROOT } from '../../config';
+import type { PackageDefinition } from '@grpc/proto-loader';
 import { IntelrouteError } from '../../errors';
-import {
-  IntelGatewayService,
-  type IntelGatewayServer,
-} from '../../generated/intelroute/v1/gateway';
+import { wireSchemaOf } from '../../contract/wire-check';
+import type { IntelGatewayServer } from '../../generated/intelroute/v1/gateway';
+import { strictGatewayService } from './strict-requests';
 
 export const GATEWAY_SERVICE_NAME = 'intelroute.v1.IntelGateway';
 
@@ -17,6 +14,8 @@ export interface GatewayServerOptions {
   readonly port: number;
   readonly credentials: grpc.ServerCredentials;
   readonly handlers: IntelGatewayServer;
+  /** The contract's descriptors (reflection, strict request reading). */
+  readonly contract: PackageDefinition;
   readonly maxReceiveMessageBytes: number;
   readonly maxConcurrentStreamsPerConnection: number;
   readonly keepaliveTimeMs: number;
@@ -47,9 +46,9 @@ export class GatewayServer {
       // Bounded HTTP/2 session memory (MB): a peer that never reads cannot make us buffer forever.
       'grpc-node.max_session_memory': 64,
     });
-    this.server.addService(IntelGatewayService, options.handlers);
+    this.server.addService(strictGatewayService(wireSchemaOf(options.contract)), options.handlers);
     this.health.addToServer(this.server);
-    new ReflectionService(loadContractDefinition()).addToServer(this.server);
+    new ReflectionService(options.contract).addToServer(this.server);
   }
 
   get port(): number {
@@ -96,20 +95,4 @@ export class GatewayServer {
       });
     });
   }
-}
-
-/** The contract's descriptors for reflection (and for grpcurl users without the files). */
-function loadContractDefinition(): protoLoader.PackageDefinition {
-  const protoDir = path.join(PROJECT_ROOT, 'proto');
-  return protoLoader.loadSync(
-    ['intelroute/v1/gateway.proto', 'intelroute/v1/envelope.proto', 'intelroute/v1/records.proto'],
-    {
-      includeDirs: [protoDir],
-      keepCase: true,
-      longs: String,
-      enums: String,
-      defaults: true,
-      oneofs: true,
-    },
-  );
 }

@@ -6,19 +6,20 @@ import type {
 } from '../../generated/intelroute/v1/gateway';
 import type { Identity } from '../../identity/identity';
 import type { Envelope } from '../../generated/intelroute/v1/envelope';
-import { formatOrigin } from '../../kafka/record-format';
 import {
   endReceiveSpan,
   gatewayReceiveSpan,
   recordDecision,
   type IntelrouteMetrics,
 } from '../../telemetry';
+import { envelopeEcho } from '../client-echo';
 import { isGatewayRefusal, refusal, type GatewayRefusal } from '../gateway-refusal';
 import type { PublishOutcome, PublishPipeline } from '../publish-pipeline';
 import { callCertificateSerial, callIdentity, peerDescription } from './call-identity';
 import type { OpenCalls } from './open-calls';
 import { serviceErrorOfRefusal, statusOfRefusal } from './refusal-status';
 import type { StreamLease, StreamRegistry } from './stream-registry';
+import { isUndecodable, malformedRequest } from './strict-requests';
 import type { TokenBuckets } from './token-bucket';
 
 export interface PublishHandlerDeps {
@@ -54,7 +55,7 @@ export function publishHandler(
         identity,
         'Publish',
       );
-      callback(serviceErrorOfRefusal(identity, call.request.envelope?.messageId ?? ''));
+      callback(serviceErrorOfRefusal(identity, envelopeEcho(call.request.envelope).messageId));
       return;
     }
     void publishOne(deps, call, identity, call.request, 'Publish').then((outcome) =>
@@ -105,6 +106,8 @@ function runStream(
 ): void {
   let halfClosed = false;
   let finished = false;
+  /** Set by an undecodable request: the stream ends with it once every owed result is out. */
+  let ending: GatewayRefusal | undefined;
   const forget = deps.openCalls.add(callCertificateSerial(call), (reason) => {
     call.emit('error', serviceErrorOfRefusal(reason, ''));
     finish();
@@ -115,8 +118,29 @@ function runStream(
     forget();
     lease.close();
   };
+  const endIfSettled = (): void => {
+    if (finished || lease.inFlight() > 0) return;
+    if (ending !== undefined) call.emit('error', serviceErrorOfRefusal(ending, ''));
+    else if (halfClosed) call.end();
+    else return;
+    finish();
+  };
   call.on('data', (request: PublishRequest) => {
-    if (lease.draining()) return; // shutting down: unread messages are never acked
+    if (lease.draining() || ending !== undefined) return; // never acked: unread or after the end
+    if (isUndecodable(request)) {
+      // The stream's framing can no longer be trusted: read nothing more, answer what is owed.
+      call.pause();
+      ending = malformedRequest(request);
+      refuseAtTheDoor(
+        deps,
+        call,
+        { envelope: undefined, who: identity.urn },
+        ending!,
+        'PublishStream',
+      );
+      endIfSettled();
+      return;
+    }
     if (lease.begin() >= deps.maxInFlightPerStream) call.pause();
     void publishOne(deps, call, identity, request, 'PublishStream').then((outcome) => {
       // A message stays "in flight" until its result has left for the client: a client that
@@ -124,11 +148,10 @@ function runStream(
       // the stream stays paused — memory is bounded by maxInFlightPerStream, not by the client.
       const release = (): void => {
         const left = lease.done();
-        if (left < deps.maxInFlightPerStream && !lease.draining()) call.resume();
-        if (halfClosed && left === 0 && !finished) {
-          call.end();
-          finish();
+        if (left < deps.maxInFlightPerStream && !lease.draining() && ending === undefined) {
+          call.resume();
         }
+        endIfSettled();
       };
       if (finished || call.cancelled) release();
       else call.write(resultOf(outcome), release);
@@ -136,11 +159,7 @@ function runStream(
   });
   call.on('end', () => {
     halfClosed = true;
-    // Nothing in flight: answer the half-close now (else the last result does it).
-    if (lease.inFlight() === 0 && !finished) {
-      call.end();
-      finish();
-    }
+    endIfSettled(); // nothing in flight: answer the half-close now (else the last result does)
   });
   call.on('cancelled', finish);
   call.on('error', finish);
@@ -164,15 +183,10 @@ async function publishOne(
     method,
     metadata: call.metadata,
     sender: identity.urn,
-    message: {
-      messageId: envelope?.messageId ?? '',
-      messageType: labels.messageType,
-      origin: formatOrigin(envelope?.origin),
-      originCountry: labels.originCountry,
-    },
+    message: { ...envelopeEcho(envelope), originCountry: labels.originCountry },
   });
   deps.metrics.messageReceived(labels);
-  const early = gate(deps, identity, envelope === undefined);
+  const early = gate(deps, identity, request);
   if (early !== undefined) {
     return refuseAtTheDoor(deps, call, { envelope, who: identity.urn }, early, method, span);
   }
@@ -211,7 +225,7 @@ function refuseAtTheDoor(
 ): PublishOutcome {
   const outcome: PublishOutcome = {
     kind: 'refused',
-    messageId: caller.envelope?.messageId ?? '',
+    messageId: envelopeEcho(caller.envelope).messageId,
     refusal: answer,
   };
   if (deps.auditBudget.take(caller.who, deps.now()) === 0) {
@@ -233,10 +247,11 @@ function messageLabels(envelope: Envelope | undefined): {
   };
 }
 
+/** Refusals before the pipeline: shutdown, the rate limit, unsound bytes, no envelope. */
 function gate(
   deps: PublishHandlerDeps,
   identity: Identity,
-  missing: boolean,
+  request: PublishRequest,
 ): GatewayRefusal | undefined {
   if (deps.shuttingDown()) {
     return refusal(
@@ -257,7 +272,9 @@ function gate(
       waitMs,
     );
   }
-  if (missing) {
+  const malformed = malformedRequest(request);
+  if (malformed !== undefined) return malformed;
+  if (request.envelope === undefined) {
     return refusal('INVALID_ARGUMENT', 'ENVELOPE_INVALID', 'the request holds no envelope', [
       { field: 'envelope', description: 'required', reason: 'required' },
     ]);

@@ -17,8 +17,10 @@ import {
   refusalFromError,
   type GatewayRefusal,
 } from '../gateway-refusal';
+import { echoText } from '../client-echo';
 import { callCertificateSerial, callIdentity } from './call-identity';
 import type { OpenCalls } from './open-calls';
+import { malformedRequest } from './strict-requests';
 import { serviceErrorOfRefusal } from './refusal-status';
 
 export interface SubscribeHandlerDeps {
@@ -78,6 +80,11 @@ class SubscribeSession {
   }
 
   private onRequest(request: SubscribeRequest): void {
+    const malformed = malformedRequest(request);
+    if (malformed !== undefined) {
+      if (this.phase !== 'ended') this.fail(malformed);
+      return;
+    }
     const kind = request.kind;
     if (kind?.$case === 'start' && this.phase === 'waiting-start') {
       this.phase = 'opening';
@@ -93,7 +100,9 @@ class SubscribeSession {
     }
   }
 
-  private async open(start: SubscribeStart): Promise<void> {
+  private async open(request: SubscribeStart): Promise<void> {
+    // The country is client text: repeated in the audit trail and the refusal only when short.
+    const start = { ...request, country: echoText(request.country) };
     const stream = streamOf(start);
     const asked = `${stream?.name ?? 'unknown'}${start.country ? `:${start.country}` : ''}`;
     const decision =

@@ -1,4 +1,4 @@
-import { IdempotencyStore } from '../../../src/gateway/idempotency-store';
+import { IdempotencyStore, isSameMessage } from '../../../src/gateway/idempotency-store';
 import { StreamRegistry } from '../../../src/gateway/grpc/stream-registry';
 import { TokenBuckets } from '../../../src/gateway/grpc/token-bucket';
 import type { PublishAck } from '../../../src/generated/intelroute/v1/gateway';
@@ -32,6 +32,7 @@ describe('IdempotencyStore', () => {
   });
   const entry = (id: string, at: number) => ({
     payloadSha256: 'h',
+    fingerprint: 'f',
     ack: ack(id),
     acceptedAtMs: at,
   });
@@ -51,12 +52,39 @@ describe('IdempotencyStore', () => {
       acceptedAt: new Date('2026-11-28T10:00:00.123Z'),
       traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
     };
-    store.put('FR|x', { payloadSha256: 'ab'.repeat(32), ack: full, acceptedAtMs: 5 }, 5);
+    const fingerprint = 'cd'.repeat(32);
+    store.put(
+      'FR|x',
+      { payloadSha256: 'ab'.repeat(32), fingerprint, ack: full, acceptedAtMs: 5 },
+      5,
+    );
+    // The fingerprint covers the payload hash, so only the fingerprint is kept.
     expect(store.get('FR|x', 6)).toEqual({
-      payloadSha256: 'ab'.repeat(32),
+      payloadSha256: '',
+      fingerprint,
       ack: full,
       acceptedAtMs: 5,
     });
+    // An entry of an older gateway (no fingerprint) keeps its payload hash to compare with.
+    store.put(
+      'FR|old',
+      { payloadSha256: 'ab'.repeat(32), fingerprint: '', ack: full, acceptedAtMs: 5 },
+      5,
+    );
+    expect(store.get('FR|old', 6)).toEqual({
+      payloadSha256: 'ab'.repeat(32),
+      fingerprint: '',
+      ack: full,
+      acceptedAtMs: 5,
+    });
+  });
+
+  it('tells a retry of the same message from a reuse of its id', () => {
+    const retry = { fingerprint: 'f1', payloadSha256: 'p1' };
+    expect(isSameMessage({ fingerprint: 'f1', payloadSha256: '' }, retry)).toBe(true);
+    expect(isSameMessage({ fingerprint: 'f2', payloadSha256: '' }, retry)).toBe(false);
+    expect(isSameMessage({ fingerprint: '', payloadSha256: 'p1' }, retry)).toBe(true);
+    expect(isSameMessage({ fingerprint: '', payloadSha256: 'p2' }, retry)).toBe(false);
   });
 
   it('forgets an id once its window has passed', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EMPTY_GRANTS, loadPublishPolicy } from '../../../src/authorization';
-import { Envelope, Priority } from '../../../src/generated/intelroute/v1/envelope';
+import { Envelope, HandlingCode, Priority } from '../../../src/generated/intelroute/v1/envelope';
 import type { GatewayEvent } from '../../../src/gateway/gateway-events';
 import { IdempotencyStore } from '../../../src/gateway/idempotency-store';
 import { PublishPipeline, type PublishOutcome } from '../../../src/gateway/publish-pipeline';
@@ -30,7 +30,7 @@ class FakeWriter {
   }
 }
 
-function pipeline(writer: FakeWriter) {
+function pipeline(writer: FakeWriter, store = new IdempotencyStore(60_000, 100)) {
   return new PublishPipeline({
     registry,
     policy,
@@ -38,7 +38,7 @@ function pipeline(writer: FakeWriter) {
     grants: () => EMPTY_GRANTS,
     memberCountries: new Set(['FR', 'DE', 'DK', 'IT', 'NL']),
     writer,
-    store: new IdempotencyStore(60_000, 100),
+    store,
     logger: silentLogger(),
     now: () => FIXTURE_NOW.getTime(),
     settings: {
@@ -83,8 +83,11 @@ describe('PublishPipeline', () => {
     const writer = new FakeWriter();
     let release!: () => void;
     const base = writer.answer;
+    // Only the routed message waits; dead letters of refusals are answered at once.
     writer.answer = (job) =>
-      new Promise((resolve) => (release = () => void base(job).then(resolve)));
+      job.records.length === 0 || job.events[0]?.kind !== 'routed'
+        ? base(job)
+        : new Promise((resolve) => (release = () => void base(job).then(resolve)));
     const p = pipeline(writer);
     const envelope = validEnvelope('seizure-report');
     const first = publish(p, envelope);
@@ -97,6 +100,62 @@ describe('PublishPipeline', () => {
       kind: 'ack',
       ack: { duplicate: true, messageId: envelope.messageId },
     });
+  });
+
+  it('refuses a retry that changes routing or handling as MESSAGE_ID_REUSED, in flight and from memory', async () => {
+    const writer = new FakeWriter();
+    const store = new IdempotencyStore(60_000, 100);
+    const p = pipeline(writer, store);
+    const first = validEnvelope('information-request');
+    const otherDestination = {
+      ...first,
+      destinations: [{ target: { $case: 'country', country: 'IT' } }],
+    };
+    const otherHandling = {
+      ...first,
+      handling: { ...first.handling!, code: HandlingCode.HANDLING_CODE_H2 },
+    };
+    const restricted = { ...first, handling: { ...first.handling!, restrictedTo: ['DE'] } };
+    const restamped = { ...first, createdAt: new Date(first.createdAt!.getTime() + 1000) };
+
+    let release!: () => void;
+    const base = writer.answer;
+    // Only the routed message waits; dead letters of refusals are answered at once.
+    writer.answer = (job) =>
+      job.records.length === 0 || job.events[0]?.kind !== 'routed'
+        ? base(job)
+        : new Promise((resolve) => (release = () => void base(job).then(resolve)));
+    const accepted = publish(p, first);
+    // While the first attempt is being written:
+    expect(await publish(p, otherDestination as Envelope)).toMatchObject({
+      kind: 'refused',
+      refusal: { status: 'ALREADY_EXISTS', reason: 'MESSAGE_ID_REUSED' },
+    });
+    release();
+    expect(await accepted).toMatchObject({ kind: 'ack', ack: { duplicate: false } });
+
+    // Once committed (what the idempotency participant does), from memory:
+    const routed = writer.jobs.flatMap((j) => j.events).find((e) => e.kind === 'routed');
+    if (routed?.kind !== 'routed') throw new Error('no routed event');
+    const ack = ((await accepted) as Extract<PublishOutcome, { kind: 'ack' }>).ack;
+    store.put(
+      routed.idempotencyKey,
+      {
+        payloadSha256: routed.facts.payloadSha256,
+        fingerprint: routed.fingerprint,
+        ack,
+        acceptedAtMs: FIXTURE_NOW.getTime(),
+      },
+      FIXTURE_NOW.getTime(),
+    );
+    for (const changed of [otherDestination, otherHandling, restricted]) {
+      expect(await publish(p, changed as Envelope)).toMatchObject({
+        kind: 'refused',
+        refusal: { reason: 'MESSAGE_ID_REUSED' },
+      });
+    }
+    // A retry stamped anew (only created_at differs) is the same message.
+    expect(await publish(p, restamped)).toMatchObject({ kind: 'ack', ack: { duplicate: true } });
   });
 
   it('answers DEADLINE_EXCEEDED when Kafka does not confirm in time, and UNAVAILABLE when it fails', async () => {

@@ -134,8 +134,17 @@ describe('created_at', () => {
       'maximum',
     );
   });
-  test('any past instant is accepted', () => {
+  test('any instant from 2000 on is accepted; before is an unset or zeroed clock', () => {
+    expect(check(report({ createdAt: new Date('2000-01-01T00:00:00Z') })).ok).toBe(true);
     expect(check(report({ createdAt: new Date('2019-01-01T00:00:00Z') })).ok).toBe(true);
+    for (const createdAt of [
+      '1999-12-31T23:59:59.999Z',
+      '1970-01-01T00:00:00Z',
+      '0001-01-01T00:00:00Z',
+    ]) {
+      const result = check(report({ createdAt: new Date(createdAt) }));
+      expectOnlyViolation(result, 'ENVELOPE_INVALID', 'created_at', 'minimum');
+    }
   });
 });
 

@@ -1,7 +1,16 @@
 import { findStructureProblem, structureLimitsFor } from '../../../src/validation/json-structure';
 
-const limits = { maxDepth: 3, maxArrayItems: 3, maxObjectMembers: 2, maxStringBytes: 8 };
+const limits = {
+  maxDepth: 3,
+  maxArrayItems: 3,
+  maxObjectMembers: 2,
+  maxStringBytes: 8,
+  declaredNames: new Set(['a', 'b', 'c']),
+};
 const scan = (text: string) => findStructureProblem(Buffer.from(text), limits)?.keyword;
+const where = (text: string) => findStructureProblem(Buffer.from(text), limits)?.pointer;
+const roomy = { ...limits, maxDepth: 8, maxArrayItems: 8, maxObjectMembers: 8, maxStringBytes: 64 };
+const strict = (text: string) => findStructureProblem(Buffer.from(text), roomy);
 
 describe('findStructureProblem', () => {
   test('accepts documents within every limit', () => {
@@ -30,6 +39,48 @@ describe('findStructureProblem', () => {
   });
 });
 
+describe('findStructureProblem on member names and escapes', () => {
+  test('refuses a member name repeated in one object, naming where', () => {
+    expect(strict('{"a":"DE","b":1,"a":"FR"}')).toMatchObject({
+      keyword: 'duplicateKey',
+      pointer: '/a',
+    });
+    expect(strict('{"a":[{"c":1},{"b":1,"c":2,"b":3}]}')).toMatchObject({
+      keyword: 'duplicateKey',
+      pointer: '/a/1/b',
+    });
+  });
+  test('compares names as JSON.parse reads them, escapes resolved', () => {
+    expect(strict('{"a":1,"\\u0061":2}')?.keyword).toBe('duplicateKey');
+  });
+  test('accepts the same name in different objects, and names that only look alike', () => {
+    expect(strict('{"a":{"a":1},"b":{"a":2},"c":[{"a":1},{"a":1}]}')).toBeUndefined();
+    expect(strict('{"a":1,"A":2,"a ":3}')).toBeUndefined();
+    expect(strict('{"a":"a","b":"a"}')).toBeUndefined(); // values are not names
+  });
+  test('never names a member the schema does not declare (it is payload content)', () => {
+    expect(strict('{"a":{"secret-name":{"x":1,"x":2}}}')?.pointer).toBe('/a');
+    expect(strict('{"secret":1,"secret":2}')?.pointer).toBe('');
+  });
+  test('refuses an escaped surrogate without its pair, in values and names', () => {
+    expect(strict('["\\ud800"]')).toMatchObject({ keyword: 'unpairedSurrogate', pointer: '/0' });
+    expect(strict('["\\udc00\\ud800"]')?.keyword).toBe('unpairedSurrogate');
+    expect(strict('["\\ud800x\\udc00"]')?.keyword).toBe('unpairedSurrogate');
+    expect(strict('{"a":"ok","\\uDBFF":1}')).toMatchObject({
+      keyword: 'unpairedSurrogate',
+      pointer: '',
+    });
+  });
+  test('accepts surrogate pairs and escaped backslashes before a u', () => {
+    expect(strict('["\\ud83d\\ude00", "\\uD83D\\uDE00"]')).toBeUndefined();
+    expect(strict('["\\\\ud800"]')).toBeUndefined(); // an escaped backslash, then "ud800"
+    expect(strict('["\\u00e9\\n\\"x"]')).toBeUndefined();
+  });
+  test('locates shape problems too', () => {
+    expect(where('{"a":[1,2,3,4]}')).toBe('/a');
+  });
+});
+
 test('structureLimitsFor derives the limits from the schema, with slack', () => {
   const schema = {
     type: 'object',
@@ -43,5 +94,6 @@ test('structureLimitsFor derives the limits from the schema, with slack', () => 
     maxArrayItems: 40,
     maxObjectMembers: 12,
     maxStringBytes: 600,
+    declaredNames: new Set(['a', 'b', 'x', 'y', 'z']),
   });
 });

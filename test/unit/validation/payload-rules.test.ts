@@ -76,18 +76,22 @@ describe('pathological structure', () => {
   const deep = (depth: number, open: string, close: string, inner = '0') =>
     Buffer.from(open.repeat(depth) + inner + close.repeat(depth));
 
+  // The location is the container that would open one level too deep; an undeclared member
+  // name ("a") is payload content, so the location stops before it.
   test.each([
-    ['arrays, 1 MiB deep', () => deep(MiB / 2, '[', ']', '')],
-    ['objects, deep', () => deep(100_000, '{"a":', '}')],
+    ['arrays, 1 MiB deep', () => deep(MiB / 2, '[', ']', ''), `payload${'/0'.repeat(32)}`],
+    ['objects, deep', () => deep(100_000, '{"a":', '}'), 'payload'],
     [
       'arrays inside a schema field',
       () => Buffer.from(`{"urls":${'['.repeat(50_000)}${']'.repeat(50_000)}}`),
+      `payload/urls${'/0'.repeat(31)}`,
     ],
-  ])('%s: refused as too deep, without throwing', (_name, make) => {
-    expectOnlyViolation(check(make()), 'SCHEMA_VIOLATION', 'payload', 'maxDepth');
+  ])('%s: refused as too deep, without throwing', (_name, make, field) => {
+    expectOnlyViolation(check(make()), 'SCHEMA_VIOLATION', field, 'maxDepth');
   });
   test('33 levels are too deep, 32 reach the schema', () => {
-    expectOnlyViolation(check(deep(33, '[', ']')), 'SCHEMA_VIOLATION', 'payload', 'maxDepth');
+    const field = `payload${'/0'.repeat(32)}`;
+    expectOnlyViolation(check(deep(33, '[', ']')), 'SCHEMA_VIOLATION', field, 'maxDepth');
     expectViolation(check(deep(32, '[', ']')), 'SCHEMA_VIOLATION', 'payload', 'type');
   });
   test('brackets inside strings do not count as nesting', () => {
@@ -96,7 +100,7 @@ describe('pathological structure', () => {
   });
   test('a huge array is refused before parsing, on the payload', () => {
     const payload = Buffer.from(`{"urls":[${Array(300_000).fill('1').join(',')}]}`);
-    expectOnlyViolation(check(payload), 'SCHEMA_VIOLATION', 'payload', 'maxItems');
+    expectOnlyViolation(check(payload), 'SCHEMA_VIOLATION', 'payload/urls', 'maxItems');
   });
   test('an array a little over its maxItems gets the precise path', () => {
     const report = { ...vendorReport(), languages: Array.from({ length: 21 }, (_, i) => `l${i}`) };
@@ -118,7 +122,38 @@ describe('pathological structure', () => {
   });
   test('a string longer than any maxLength allows is refused before parsing', () => {
     const report = { ...vendorReport(), summary: 'a'.repeat(MiB - 4096) };
-    expectOnlyViolation(check(payloadBytes(report)), 'SCHEMA_VIOLATION', 'payload', 'maxLength');
+    expectOnlyViolation(
+      check(payloadBytes(report)),
+      'SCHEMA_VIOLATION',
+      'payload/summary',
+      'maxLength',
+    );
+  });
+});
+
+describe('text every reader must read alike', () => {
+  test('a member name given twice is refused with its location (readers keep different ones)', () => {
+    const text = JSON.stringify(vendorReport()).replace(/^\{/, '{"summary":"first",');
+    expectOnlyViolation(
+      check(Buffer.from(text)),
+      'PAYLOAD_NOT_JSON',
+      'payload/summary',
+      'duplicateKey',
+    );
+  });
+  test('an escaped unpaired surrogate is refused: the text has no UTF-8 form', () => {
+    const text = JSON.stringify({ ...vendorReport(), summary: 'x' }).replace('"x"', '"\\ud800"');
+    expectOnlyViolation(
+      check(Buffer.from(text)),
+      'PAYLOAD_NOT_UTF8',
+      'payload/summary',
+      'unpairedSurrogate',
+    );
+    const paired = JSON.stringify({ ...vendorReport(), summary: 'x' }).replace(
+      '"x"',
+      '"\\ud83d\\ude00"',
+    );
+    expect(check(Buffer.from(paired)).ok).toBe(true);
   });
 });
 

@@ -98,6 +98,12 @@ export enum ReasonCode {
   /** REASON_CODE_RECEIPT_NOT_ALLOWED - The sender set the gateway's receipt. */
   REASON_CODE_RECEIPT_NOT_ALLOWED = 10,
   /**
+   * REASON_CODE_REQUEST_MALFORMED - The request bytes are not a sound protobuf encoding of the request message: not protobuf
+   * at all, a known field sent with another wire type, a string that is not UTF-8, or a
+   * timestamp outside years 1-9999 (the field violation names the field).
+   */
+  REASON_CODE_REQUEST_MALFORMED = 11,
+  /**
    * REASON_CODE_UNAUTHENTICATED - Identity and authorisation
    * No or an unusable client certificate.
    */
@@ -177,6 +183,9 @@ export function reasonCodeFromJSON(object: any): ReasonCode {
     case 10:
     case "REASON_CODE_RECEIPT_NOT_ALLOWED":
       return ReasonCode.REASON_CODE_RECEIPT_NOT_ALLOWED;
+    case 11:
+    case "REASON_CODE_REQUEST_MALFORMED":
+      return ReasonCode.REASON_CODE_REQUEST_MALFORMED;
     case 20:
     case "REASON_CODE_UNAUTHENTICATED":
       return ReasonCode.REASON_CODE_UNAUTHENTICATED;
@@ -257,6 +266,8 @@ export function reasonCodeToJSON(object: ReasonCode): string {
       return "REASON_CODE_CREATED_AT_IN_FUTURE";
     case ReasonCode.REASON_CODE_RECEIPT_NOT_ALLOWED:
       return "REASON_CODE_RECEIPT_NOT_ALLOWED";
+    case ReasonCode.REASON_CODE_REQUEST_MALFORMED:
+      return "REASON_CODE_REQUEST_MALFORMED";
     case ReasonCode.REASON_CODE_UNAUTHENTICATED:
       return "REASON_CODE_UNAUTHENTICATED";
     case ReasonCode.REASON_CODE_ORIGIN_MISMATCH:

@@ -144,7 +144,16 @@ export interface IdempotencyRecord {
   /** The origin the id belongs to ("ncb:FR", "agency:FR:fr-customs", "secretariat", ...). */
   origin: string;
   payloadSha256: string;
-  ack: PublishAck | undefined;
+  ack:
+    | PublishAck
+    | undefined;
+  /**
+   * Lowercase hex SHA-256 of everything the sender decided about the message but created_at:
+   * the envelope (destinations, handling, evaluation, ...) with the payload's hash. A retry
+   * with the same id must match it, else it is refused as MESSAGE_ID_REUSED. Empty in records
+   * written before it existed (then only payload_sha256 is compared).
+   */
+  fingerprint: string;
 }
 
 /**
@@ -524,7 +533,7 @@ export const DeadLetterRecord: MessageFns<DeadLetterRecord> = {
 };
 
 function createBaseIdempotencyRecord(): IdempotencyRecord {
-  return { messageId: "", origin: "", payloadSha256: "", ack: undefined };
+  return { messageId: "", origin: "", payloadSha256: "", ack: undefined, fingerprint: "" };
 }
 
 export const IdempotencyRecord: MessageFns<IdempotencyRecord> = {
@@ -540,6 +549,9 @@ export const IdempotencyRecord: MessageFns<IdempotencyRecord> = {
     }
     if (message.ack !== undefined) {
       PublishAck.encode(message.ack, writer.uint32(34).fork()).join();
+    }
+    if (message.fingerprint !== "") {
+      writer.uint32(42).string(message.fingerprint);
     }
     return writer;
   },
@@ -589,6 +601,14 @@ export const IdempotencyRecord: MessageFns<IdempotencyRecord> = {
             message.ack = PublishAck.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.fingerprint = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -615,6 +635,7 @@ export const IdempotencyRecord: MessageFns<IdempotencyRecord> = {
         ? globalThis.String(object.payload_sha256)
         : "",
       ack: isSet(object.ack) ? PublishAck.fromJSON(object.ack) : undefined,
+      fingerprint: isSet(object.fingerprint) ? globalThis.String(object.fingerprint) : "",
     };
   },
 
@@ -632,6 +653,9 @@ export const IdempotencyRecord: MessageFns<IdempotencyRecord> = {
     if (message.ack !== undefined) {
       obj.ack = PublishAck.toJSON(message.ack);
     }
+    if (message.fingerprint !== "") {
+      obj.fingerprint = message.fingerprint;
+    }
     return obj;
   },
 
@@ -644,6 +668,7 @@ export const IdempotencyRecord: MessageFns<IdempotencyRecord> = {
     message.origin = object.origin ?? "";
     message.payloadSha256 = object.payloadSha256 ?? "";
     message.ack = (object.ack !== undefined && object.ack !== null) ? PublishAck.fromPartial(object.ack) : undefined;
+    message.fingerprint = object.fingerprint ?? "";
     return message;
   },
 };

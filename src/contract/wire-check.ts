@@ -1,0 +1,268 @@
+import type { PackageDefinition } from '@grpc/proto-loader';
+
+/**
+ * Strict reading of protobuf bytes against the contract's message descriptors, before the
+ * generated (lenient) decoder runs. Generated decoders skip a known field sent with another wire
+ * type, decode invalid UTF-8 in strings with replacement characters and turn any timestamp into
+ * some date: a message whose destinations came that way would be routed without them. Here each
+ * of those is a problem naming the field. Unknown field numbers stay allowed (a newer client may
+ * send fields this gateway does not know; protobuf skips them by design).
+ */
+
+/** Protobuf wire types (encoding spec). */
+const VARINT = 0;
+const I64 = 1;
+const LEN = 2;
+const SGROUP = 3;
+const EGROUP = 4;
+const I32 = 5;
+
+/** What one field must look like on the wire. */
+interface FieldRule {
+  readonly name: string;
+  readonly wireType: number;
+  /** A repeated numeric field may also come packed (LEN). */
+  readonly packable: boolean;
+  readonly repeated: boolean;
+  readonly utf8: boolean;
+  /** Full name of the message type for TYPE_MESSAGE fields. */
+  readonly message?: string;
+}
+
+/** Field rules of every message type of the contract, by full name. */
+export type WireSchema = ReadonlyMap<string, ReadonlyMap<number, FieldRule>>;
+
+/** A structural problem of the bytes; `field` is a path like `envelope.destinations[0].country`. */
+export interface WireProblem {
+  /** False when the bytes are not protobuf at all (truncated, impossible tag or wire type). */
+  readonly decodable: boolean;
+  readonly field: string;
+  readonly description: string;
+}
+
+const TIMESTAMP = 'google.protobuf.Timestamp';
+/** Timestamp's valid range (0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z), in seconds. */
+const MIN_SECONDS = -62_135_596_800n;
+const MAX_SECONDS = 253_402_300_799n;
+const MAX_NANOS = 999_999_999;
+
+const WIRE_OF_TYPE: Readonly<Record<string, number>> = {
+  TYPE_DOUBLE: I64,
+  TYPE_FIXED64: I64,
+  TYPE_SFIXED64: I64,
+  TYPE_FLOAT: I32,
+  TYPE_FIXED32: I32,
+  TYPE_SFIXED32: I32,
+  TYPE_STRING: LEN,
+  TYPE_BYTES: LEN,
+  TYPE_MESSAGE: LEN,
+};
+
+interface FieldDescriptor {
+  readonly name: string;
+  readonly number: number;
+  readonly label: string;
+  readonly type: string;
+  readonly typeName: string;
+}
+
+/** The wire rules of every message type in `definition` (proto-loader's descriptors). */
+export function wireSchemaOf(definition: PackageDefinition): WireSchema {
+  const schema = new Map<string, Map<number, FieldRule>>();
+  for (const [fullName, entry] of Object.entries(definition)) {
+    const type = (entry as { type?: { field?: FieldDescriptor[] } }).type;
+    if (type?.field === undefined) continue;
+    const pkg = fullName.slice(0, fullName.lastIndexOf('.'));
+    const fields = new Map<number, FieldRule>();
+    for (const field of type.field) fields.set(field.number, ruleOf(field, pkg, definition));
+    schema.set(fullName, fields);
+  }
+  return schema;
+}
+
+function ruleOf(field: FieldDescriptor, pkg: string, definition: PackageDefinition): FieldRule {
+  const repeated = field.label === 'LABEL_REPEATED';
+  const wireType = WIRE_OF_TYPE[field.type] ?? VARINT;
+  const message =
+    field.type === 'TYPE_MESSAGE'
+      ? [`${pkg}.${field.typeName}`, field.typeName].find((name) => name in definition)
+      : undefined;
+  return {
+    name: field.name,
+    wireType,
+    repeated,
+    packable: repeated && wireType !== LEN,
+    utf8: field.type === 'TYPE_STRING',
+    ...(message === undefined ? {} : { message }),
+  };
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The first problem of `bytes` read as `typeName`, or undefined when they are sound. */
+export function findWireProblem(
+  schema: WireSchema,
+  typeName: string,
+  bytes: Uint8Array,
+): WireProblem | undefined {
+  try {
+    return checkMessage(schema, typeName, bytes, '');
+  } catch (error) {
+    if (!(error instanceof Malformed)) throw error;
+    return { decodable: false, field: error.field, description: error.message };
+  }
+}
+
+/** Bytes that are not protobuf: thrown inside the reader, caught at the top. */
+class Malformed extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function checkMessage(
+  schema: WireSchema,
+  typeName: string,
+  bytes: Uint8Array,
+  path: string,
+): WireProblem | undefined {
+  const fields = schema.get(typeName);
+  const reader = new WireReader(bytes, path);
+  const counts = new Map<number, number>();
+  while (!reader.done()) {
+    const { number, wireType } = reader.tag();
+    const rule = fields?.get(number);
+    if (rule === undefined) {
+      reader.skip(wireType);
+      continue;
+    }
+    const index = counts.get(number) ?? 0;
+    counts.set(number, index + 1);
+    const at = fieldPath(path, rule, index);
+    if (rule.packable && wireType === LEN) {
+      reader.skip(LEN); // packed repeated numbers: their varints need no check
+      continue;
+    }
+    const problem = checkField(schema, reader, rule, wireType, at);
+    if (problem !== undefined) return problem;
+  }
+  return typeName === TIMESTAMP ? checkTimestamp(bytes, path) : undefined;
+}
+
+function checkField(
+  schema: WireSchema,
+  reader: WireReader,
+  rule: FieldRule,
+  wireType: number,
+  at: string,
+): WireProblem | undefined {
+  if (wireType !== rule.wireType) {
+    reader.skip(wireType);
+    const description = `sent with wire type ${wireType}; ${rule.name} is wire type ${rule.wireType}`;
+    return { decodable: true, field: at, description };
+  }
+  if (wireType !== LEN) {
+    reader.skip(wireType);
+    return undefined;
+  }
+  const value = reader.lengthDelimited();
+  if (rule.message !== undefined) return checkMessage(schema, rule.message, value, at);
+  if (!rule.utf8) return undefined;
+  try {
+    UTF8.decode(value);
+    return undefined;
+  } catch {
+    return { decodable: true, field: at, description: 'is not valid UTF-8' };
+  }
+}
+
+function fieldPath(path: string, rule: FieldRule, index: number): string {
+  const name = path === '' ? rule.name : `${path}.${rule.name}`;
+  return rule.repeated ? `${name}[${index}]` : name;
+}
+
+/** A Timestamp outside 0001-01-01..9999-12-31, or with nanos outside 0..999,999,999. */
+function checkTimestamp(bytes: Uint8Array, path: string): WireProblem | undefined {
+  const reader = new WireReader(bytes, path);
+  let seconds = 0n;
+  let nanos = 0n;
+  while (!reader.done()) {
+    const { number, wireType } = reader.tag();
+    if (wireType !== VARINT) reader.skip(wireType);
+    else if (number === 1) seconds = BigInt.asIntN(64, reader.varint());
+    else if (number === 2) nanos = BigInt.asIntN(32, reader.varint());
+    else reader.skip(wireType);
+  }
+  if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
+    return { decodable: true, field: path, description: 'must lie between years 1 and 9999' };
+  }
+  if (nanos < 0n || nanos > BigInt(MAX_NANOS)) {
+    return { decodable: true, field: path, description: 'nanos must be 0 to 999,999,999' };
+  }
+  return undefined;
+}
+
+/** A cursor over protobuf bytes that throws Malformed for anything but well-formed input. */
+class WireReader {
+  private at = 0;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly path: string,
+  ) {}
+
+  done(): boolean {
+    return this.at >= this.bytes.length;
+  }
+
+  tag(): { number: number; wireType: number } {
+    const tag = this.varint();
+    const number = Number(tag >> 3n);
+    const wireType = Number(tag & 7n);
+    if (number === 0 || tag > 0xffffffffn) this.fail(`an impossible field tag ${tag}`);
+    if (wireType > I32) this.fail(`an impossible wire type ${wireType}`);
+    return { number, wireType };
+  }
+
+  varint(): bigint {
+    let value = 0n;
+    for (let shift = 0n; shift < 70n; shift += 7n) {
+      const byte = this.bytes[this.at];
+      if (byte === undefined) this.fail('a truncated varint');
+      this.at += 1;
+      value |= BigInt(byte & 0x7f) << shift;
+      if ((byte & 0x80) === 0) return value;
+    }
+    return this.fail('a varint longer than 10 bytes');
+  }
+
+  lengthDelimited(): Uint8Array {
+    const length = this.varint();
+    const end = BigInt(this.at) + length;
+    if (end > BigInt(this.bytes.length)) this.fail('a length beyond the end of the message');
+    const value = this.bytes.subarray(this.at, Number(end));
+    this.at = Number(end);
+    return value;
+  }
+
+  skip(wireType: number): void {
+    if (wireType === VARINT) this.varint();
+    else if (wireType === LEN) this.lengthDelimited();
+    else if (wireType === I64) this.fixed(8);
+    else if (wireType === I32) this.fixed(4);
+    else if (wireType === SGROUP || wireType === EGROUP) this.fail('a group (not in proto3)');
+    else this.fail(`an impossible wire type ${wireType}`);
+  }
+
+  private fixed(size: number): void {
+    if (this.at + size > this.bytes.length) this.fail('a truncated fixed-size field');
+    this.at += size;
+  }
+
+  private fail(what: string): never {
+    throw new Malformed(this.path, `is not protobuf: ${what} at byte ${this.at}`);
+  }
+}

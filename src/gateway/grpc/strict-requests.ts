@@ -1,0 +1,79 @@
+import { findWireProblem, type WireProblem, type WireSchema } from '../../contract/wire-check';
+import {
+  IntelGatewayService,
+  PublishRequest,
+  SubscribeRequest,
+} from '../../generated/intelroute/v1/gateway';
+import { refusal, type GatewayRefusal } from '../gateway-refusal';
+
+/** Marks a request whose bytes were not sound; the handler refuses it (see malformedRequest). */
+const MALFORMED = Symbol('malformed request');
+
+type Marked = { [MALFORMED]?: WireProblem };
+
+/**
+ * The gateway's service definition with requests read strictly (contract/wire-check) before the
+ * generated decoder. A deserializer that throws makes grpc-js end the call with a bare INTERNAL
+ * (and a PublishStream with it, acks owed included), so these never throw: a malformed request
+ * comes to the handler marked, as far as it could be decoded, and the handler refuses it with
+ * INVALID_ARGUMENT / REQUEST_MALFORMED.
+ */
+export function strictGatewayService(schema: WireSchema): typeof IntelGatewayService {
+  const publish = strictDecoder(schema, 'intelroute.v1.PublishRequest', PublishRequest);
+  const subscribe = strictDecoder(schema, 'intelroute.v1.SubscribeRequest', SubscribeRequest);
+  return {
+    ...IntelGatewayService,
+    publish: { ...IntelGatewayService.publish, requestDeserialize: publish },
+    publishStream: { ...IntelGatewayService.publishStream, requestDeserialize: publish },
+    subscribe: { ...IntelGatewayService.subscribe, requestDeserialize: subscribe },
+  };
+}
+
+function strictDecoder<T extends object>(
+  schema: WireSchema,
+  typeName: string,
+  codec: { decode(bytes: Uint8Array): T; create(): T },
+): (bytes: Buffer) => T {
+  return (bytes) => {
+    const problem = findWireProblem(schema, typeName, bytes) ?? undecodable(codec, bytes);
+    if (problem === undefined) return codec.decode(bytes);
+    let decoded: T | undefined;
+    try {
+      if (problem.decodable) decoded = codec.decode(bytes); // for its message id, if any
+    } catch {
+      decoded = undefined;
+    }
+    const marked: T & Marked = Object.assign(decoded ?? codec.create(), { [MALFORMED]: problem });
+    return marked;
+  };
+}
+
+/** What the generated decoder still refuses after the wire check (should be nothing). */
+function undecodable(codec: { decode(bytes: Uint8Array): unknown }, bytes: Buffer) {
+  try {
+    codec.decode(bytes);
+    return undefined;
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return { decodable: false, field: '', description: `is not protobuf: ${why}` };
+  }
+}
+
+/**
+ * The refusal of a request whose bytes were not sound, or undefined for a sound one. Fields of
+ * a PublishRequest's envelope are named as envelope fields are elsewhere (`destinations[0]`).
+ */
+export function malformedRequest(request: object): GatewayRefusal | undefined {
+  const problem = (request as Marked)[MALFORMED];
+  if (problem === undefined) return undefined;
+  const field = problem.field.replace(/^envelope\./, '') || 'request';
+  const message = `${problem.decodable ? field : 'the request'} ${problem.description}`;
+  return refusal('INVALID_ARGUMENT', 'REQUEST_MALFORMED', message, [
+    { field, description: problem.description, reason: 'REQUEST_MALFORMED' },
+  ]);
+}
+
+/** True when the request could not be decoded at all (its stream cannot go on). */
+export function isUndecodable(request: object): boolean {
+  return (request as Marked)[MALFORMED]?.decodable === false;
+}
