@@ -24,6 +24,8 @@ export interface AuditedWriterOptions<E> {
   /** Participants that run before the audit trail in every transaction. */
   readonly participants?: readonly TransactionParticipant<E>[];
   readonly maxBatchJobs?: number;
+  /** Kafka's per-topic batch limit (topics.maxMessageBytes); see TransactionalWriterOptions. */
+  readonly maxTopicBatchBytes?: number;
 }
 
 /**
@@ -43,6 +45,9 @@ export async function startAuditedWriter<E>(
     logger: options.logger,
     participants: [...(options.participants ?? []), audit],
     ...(options.maxBatchJobs === undefined ? {} : { maxBatchJobs: options.maxBatchJobs }),
+    ...(options.maxTopicBatchBytes === undefined
+      ? {}
+      : { maxTopicBatchBytes: options.maxTopicBatchBytes }),
   });
   await writer.start();
   try {

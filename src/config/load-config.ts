@@ -52,6 +52,8 @@ export function loadConfig(options: LoadConfigOptions): IntelrouteConfig {
   const validateConfig = configValidator();
   if (!validateConfig(raw)) {
     problems.push(...describeErrors(validateConfig.errors ?? [], sources, file));
+  } else {
+    problems.push(...crossFieldProblems(raw as unknown as IntelrouteConfig));
   }
   if (problems.length > 0) {
     throw new IntelrouteError(
@@ -61,6 +63,20 @@ export function loadConfig(options: LoadConfigOptions): IntelrouteConfig {
     );
   }
   return deepFreeze(raw) as unknown as IntelrouteConfig;
+}
+
+/** Room a message record needs besides its payload (envelope fields, receipt, headers). */
+const RECORD_ROOM_BYTES = 65_536;
+
+/** Rules between settings that the schema cannot state. */
+function crossFieldProblems(config: IntelrouteConfig): string[] {
+  const { maxPayloadBytes } = config.gateway;
+  const { maxMessageBytes } = config.topics;
+  if (maxPayloadBytes + RECORD_ROOM_BYTES <= maxMessageBytes) return [];
+  return [
+    `/gateway/maxPayloadBytes (${maxPayloadBytes}) must be at least ${RECORD_ROOM_BYTES} bytes below ` +
+      `/topics/maxMessageBytes (${maxMessageBytes}): a message of the largest payload must fit in a Kafka record`,
+  ];
 }
 
 function readConfigFile(file: string): Record<string, unknown> {

@@ -20,6 +20,12 @@ export const ERROR_CODES = {
   KAFKA_TIMEOUT: { grpc: 'DEADLINE_EXCEEDED', retriable: true },
   // A record names a topic the cluster does not have: topics were not provisioned.
   KAFKA_TOPIC_MISSING: { grpc: 'INTERNAL', retriable: false },
+  // A job's records for one topic exceed Kafka's batch limit (topics.maxMessageBytes): refused
+  // before anything is sent, so no other job of the transaction is affected.
+  KAFKA_RECORD_TOO_LARGE: { grpc: 'RESOURCE_EXHAUSTED', retriable: false },
+  // Kafka refused a record of this job itself (too large for the topic, invalid): the job is
+  // failed alone, its neighbours in the transaction are written without it.
+  KAFKA_RECORD_REJECTED: { grpc: 'INTERNAL', retriable: false },
   // The component is stopping and takes no new work; retry elsewhere or later.
   SHUTTING_DOWN: { grpc: 'UNAVAILABLE', retriable: true },
 

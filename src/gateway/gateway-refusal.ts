@@ -43,6 +43,7 @@ const REASON_OF_ERROR: Partial<Record<ErrorCode, ReasonName>> = {
   SHUTTING_DOWN: 'SHUTTING_DOWN',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   IDENTITY_INVALID: 'UNAUTHENTICATED',
+  KAFKA_RECORD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
 };
 
 /** How long a sender should wait before retrying after a transient failure. */

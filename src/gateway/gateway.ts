@@ -248,6 +248,7 @@ export class Gateway {
       toFields: gatewayAuditFields,
       participants: [new IdempotencyParticipant(store, `${prefix}${TOPICS.idempotency}`, prefix)],
       maxBatchJobs: this.deps.config.maxBatchMessages,
+      maxTopicBatchBytes: this.deps.readers.topics.maxMessageBytes,
     });
     // Loaded after the writer started: its initTransactions fenced (and aborted) whatever a
     // crashed predecessor left open, so the read_committed load is not held back by it.

@@ -1,11 +1,15 @@
-import type { Admin, Kafka, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import { IntelrouteError, isIntelrouteError } from '../errors';
 import type { Logger } from '../telemetry/logger';
 import { partitionForKey } from './murmur2-partitioner';
 import { PartitionDirectory } from './partition-directory';
 import type { OutboundRecord } from './record-format';
+import { BatchTooLargeError, isRecordRejection } from './record-rejection';
+import { bytesPerTopic, oversizedTopic } from './record-size';
 import { ReconnectLoop } from './reconnect-loop';
+import { groupByTopic, locate, offsetsByGroup } from './transaction-records';
 import { TIMED_OUT, withDeadline } from './with-deadline';
+import { WriteQueue, type PendingJob } from './write-queue';
 
 /** Where one record landed. `offset` is Kafka's 64-bit offset as decimal text. */
 export interface RecordLocation {
@@ -64,16 +68,14 @@ export interface TransactionalWriterOptions<E> {
   readonly maxBatchJobs?: number;
   /** Most record bytes in one transaction. */
   readonly maxBatchBytes?: number;
+  /**
+   * Most record bytes for one topic in one transaction: the topics' `max.message.bytes`
+   * (topics.maxMessageBytes). A job whose records for one topic exceed it is refused at once.
+   */
+  readonly maxTopicBatchBytes?: number;
   /** Kafka aborts a transaction left open this long (e.g. by a crashed gateway). */
   readonly transactionTimeoutMs?: number;
   readonly now?: () => number;
-}
-
-interface PendingJob<E> {
-  readonly job: WriteJob<E>;
-  readonly bytes: number;
-  resolve(locations: RecordLocation[]): void;
-  reject(error: IntelrouteError): void;
 }
 
 /**
@@ -88,7 +90,7 @@ interface PendingJob<E> {
  * whatever the old one left open. Until then new jobs fail fast with KAFKA_UNAVAILABLE.
  */
 export class TransactionalWriter<E> {
-  private readonly queue: PendingJob<E>[] = [];
+  private readonly queue: WriteQueue<E>;
   private readonly listeners = new Set<(state: WriterState) => void>();
   private readonly admin: Admin;
   private readonly partitions: PartitionDirectory;
@@ -98,6 +100,11 @@ export class TransactionalWriter<E> {
   private pumping: Promise<void> | undefined;
 
   constructor(private readonly options: TransactionalWriterOptions<E>) {
+    this.queue = new WriteQueue({
+      maxJobs: options.maxBatchJobs ?? 256,
+      maxBytes: options.maxBatchBytes ?? 16 * 1024 * 1024,
+      maxTopicBytes: this.maxTopicBatchBytes(),
+    });
     this.admin = options.kafka.admin();
     this.partitions = new PartitionDirectory(this.admin);
     this.reconnect = new ReconnectLoop({
@@ -139,7 +146,9 @@ export class TransactionalWriter<E> {
    * Queues a job; resolves with the location of each of its records (same order) once committed.
    * @throws IntelrouteError KAFKA_UNAVAILABLE (nothing written, or the outcome is unknown after a
    *   failed commit), KAFKA_TIMEOUT (deadline passed before it was written), KAFKA_TOPIC_MISSING,
-   *   SHUTTING_DOWN.
+   *   KAFKA_RECORD_TOO_LARGE (its records for one topic exceed maxTopicBatchBytes: refused at
+   *   once), KAFKA_RECORD_REJECTED (Kafka refused a record of this job; no other job is
+   *   affected), SHUTTING_DOWN.
    */
   write(job: WriteJob<E>): Promise<RecordLocation[]> {
     if (this.currentState === 'stopping' || this.currentState === 'stopped') {
@@ -150,9 +159,15 @@ export class TransactionalWriter<E> {
         new IntelrouteError('KAFKA_UNAVAILABLE', 'Kafka is unavailable; nothing was written'),
       );
     }
+    const oversized = oversizedTopic(job.records, this.maxTopicBatchBytes());
+    if (oversized !== undefined) {
+      const message = `the records for ${oversized.topic} take ${oversized.bytes} bytes; Kafka takes at most ${this.maxTopicBatchBytes()}`;
+      return Promise.reject(new IntelrouteError('KAFKA_RECORD_TOO_LARGE', message));
+    }
     return new Promise((resolve, reject) => {
-      const bytes = job.records.reduce((sum, r) => sum + r.value.length + r.key.length, 0);
-      this.queue.push({ job, bytes, resolve, reject });
+      const topicBytes = bytesPerTopic(job.records);
+      const bytes = [...topicBytes.values()].reduce((sum, size) => sum + size, 0);
+      this.queue.push({ job, topicBytes, bytes, resolve, reject });
       this.schedulePump();
     });
   }
@@ -164,7 +179,7 @@ export class TransactionalWriter<E> {
     this.setState('stopping');
     this.reconnect.cancel();
     if (wasReady) await this.drain();
-    this.failQueued(new IntelrouteError('SHUTTING_DOWN', 'the Kafka writer stopped'));
+    this.queue.failAll(new IntelrouteError('SHUTTING_DOWN', 'the Kafka writer stopped'));
     await this.producer?.disconnect().catch(() => undefined);
     await this.admin.disconnect().catch(() => undefined);
     this.producer = undefined;
@@ -190,40 +205,14 @@ export class TransactionalWriter<E> {
   }
 
   private async runPump(): Promise<void> {
-    while (this.queue.length > 0 && this.canWrite()) {
-      const batch = this.takeBatch();
+    while (this.queue.length > 0 && this.canWrite() && this.producer !== undefined) {
+      const batch = this.queue.takeBatch((this.options.now ?? Date.now)());
       if (batch.length > 0) await this.writeBatch(batch);
     }
   }
 
   private canWrite(): boolean {
     return this.currentState === 'ready' || this.currentState === 'stopping';
-  }
-
-  /** Up to maxBatchJobs / maxBatchBytes jobs; those past their deadline are failed, unwritten. */
-  private takeBatch(): PendingJob<E>[] {
-    const maxJobs = this.options.maxBatchJobs ?? 256;
-    const maxBytes = this.options.maxBatchBytes ?? 16 * 1024 * 1024;
-    const now = (this.options.now ?? Date.now)();
-    const batch: PendingJob<E>[] = [];
-    let bytes = 0;
-    while (this.queue.length > 0 && batch.length < maxJobs) {
-      const next = this.queue[0] as PendingJob<E>;
-      if (batch.length > 0 && bytes + next.bytes > maxBytes) break;
-      this.queue.shift();
-      if (next.job.deadlineAtMs <= now) {
-        next.reject(
-          new IntelrouteError(
-            'KAFKA_TIMEOUT',
-            'deadline passed before Kafka took the message; nothing was written',
-          ),
-        );
-        continue;
-      }
-      batch.push(next);
-      bytes += next.bytes;
-    }
-    return batch;
   }
 
   private async writeBatch(batch: readonly PendingJob<E>[]): Promise<void> {
@@ -239,8 +228,40 @@ export class TransactionalWriter<E> {
       batch.forEach((pending, index) => pending.resolve([...(landed[index]?.locations ?? [])]));
     } catch (error) {
       participants.forEach((p) => p.aborted());
+      if (progress.stage === 'send' && isRecordRejection(error)) {
+        await this.isolate(batch, error);
+        return;
+      }
       this.failBatch(batch, error, progress.stage);
       if (!isIntelrouteError(error, 'KAFKA_TOPIC_MISSING')) await this.recover(error);
+    }
+  }
+
+  /**
+   * Kafka refused a record of the batch (nothing was committed): the batch goes back as two
+   * halves written apart, until the job at fault is alone and is failed. Its neighbours, other
+   * senders' messages among them, are written as if it had never come. The producer is renewed
+   * meanwhile (its sequence numbers may be off after a partial produce), without going
+   * unavailable: queued and new jobs simply wait for it.
+   */
+  private async isolate(batch: readonly PendingJob<E>[], error: unknown): Promise<void> {
+    if (!this.queue.splitAndRequeue(batch)) {
+      this.options.logger.warn({ err: text(error) }, 'Kafka refused a record; its job is failed');
+      batch[0]?.reject(
+        new IntelrouteError(
+          'KAFKA_RECORD_REJECTED',
+          `Kafka refused a record of this message (${text(error)}); nothing was written`,
+          { cause: error },
+        ),
+      );
+    }
+    const old = this.producer;
+    this.producer = undefined;
+    await old?.disconnect().catch(() => undefined);
+    try {
+      await this.connectProducer();
+    } catch (cause) {
+      await this.recover(cause); // Kafka itself is in trouble: the usual way back
     }
   }
 
@@ -254,6 +275,10 @@ export class TransactionalWriter<E> {
     try {
       const landed = await this.sendJobs(transaction, batch);
       const extra = (this.options.participants ?? []).flatMap((p) => p.prepare(landed));
+      const oversized = oversizedTopic(extra, this.maxTopicBatchBytes());
+      if (oversized !== undefined) {
+        throw new BatchTooLargeError(`${oversized.bytes} bytes of records for ${oversized.topic}`);
+      }
       if (extra.length > 0) await this.sendRecords(transaction, extra);
       for (const offsets of offsetsByGroup(batch)) await transaction.sendOffsets(offsets);
       progress.stage = 'commit';
@@ -327,20 +352,21 @@ export class TransactionalWriter<E> {
     for (const pending of batch) pending.reject(failure);
   }
 
-  private failQueued(error: IntelrouteError): void {
-    for (const pending of this.queue.splice(0)) pending.reject(error);
+  /** Kafka's limit on one topic's records in one transaction (see maxTopicBatchBytes). */
+  private maxTopicBatchBytes(): number {
+    return this.options.maxTopicBatchBytes ?? 2_097_152; // topics.maxMessageBytes's default
   }
 
   /** Fails what is queued, throws the producer away, and reconnects in the background. */
   private async recover(error: unknown): Promise<void> {
     if (this.currentState === 'stopping') {
-      this.failQueued(new IntelrouteError('KAFKA_UNAVAILABLE', 'Kafka failed while stopping'));
+      this.queue.failAll(new IntelrouteError('KAFKA_UNAVAILABLE', 'Kafka failed while stopping'));
       return;
     }
     if (this.currentState !== 'ready') return;
     this.options.logger.warn({ err: text(error) }, 'Kafka write failed; recreating the producer');
     this.setState('unavailable');
-    this.failQueued(
+    this.queue.failAll(
       new IntelrouteError('KAFKA_UNAVAILABLE', 'Kafka is unavailable; nothing was written'),
     );
     const broken = this.producer;
@@ -384,36 +410,6 @@ export class TransactionalWriter<E> {
   }
 }
 
-/** The highest offset per group/topic/partition of the batch, in kafkajs's sendOffsets shape. */
-function offsetsByGroup<E>(batch: readonly { job: WriteJob<E> }[]): Array<{
-  consumerGroupId: string;
-  topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>;
-}> {
-  const latest = new Map<string, Map<string, ConsumerOffset>>();
-  for (const { job } of batch) {
-    for (const offset of job.consumerOffsets ?? []) {
-      const group = latest.get(offset.groupId) ?? new Map<string, ConsumerOffset>();
-      latest.set(offset.groupId, group);
-      const slot = `${offset.topic}/${offset.partition}`;
-      const previous = group.get(slot);
-      if (previous === undefined || BigInt(previous.offset) < BigInt(offset.offset))
-        group.set(slot, offset);
-    }
-  }
-  return [...latest].map(([consumerGroupId, group]) => {
-    const topics = new Map<string, Array<{ partition: number; offset: string }>>();
-    for (const o of group.values())
-      topics.set(o.topic, [
-        ...(topics.get(o.topic) ?? []),
-        { partition: o.partition, offset: o.offset },
-      ]);
-    return {
-      consumerGroupId,
-      topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
-    };
-  });
-}
-
 /** `work`'s value, or KAFKA_TIMEOUT after `ms` (the work itself is abandoned, not stopped). */
 async function boundedBy<T>(ms: number, work: Promise<T>): Promise<T> {
   const outcome = await withDeadline(work, Date.now() + ms);
@@ -421,27 +417,6 @@ async function boundedBy<T>(ms: number, work: Promise<T>): Promise<T> {
     throw new IntelrouteError('KAFKA_TIMEOUT', `Kafka transaction not finished within ${ms} ms`);
   }
   return outcome;
-}
-
-type Placed = { readonly record: OutboundRecord; readonly partition: number };
-
-/** One entry per topic (records keep their order), each message with its partition. */
-function groupByTopic(placed: readonly Placed[]): TopicMessages[] {
-  const byTopic = new Map<string, TopicMessages>();
-  for (const { record, partition } of placed) {
-    let entry = byTopic.get(record.topic);
-    if (entry === undefined) {
-      entry = { topic: record.topic, messages: [] };
-      byTopic.set(record.topic, entry);
-    }
-    entry.messages.push({
-      key: record.key,
-      value: record.value,
-      headers: { ...record.headers },
-      partition,
-    });
-  }
-  return [...byTopic.values()];
 }
 
 /**
@@ -457,36 +432,6 @@ const PRODUCER_RETRY = {
   maxRetryTime: 2000,
   retries: Number.MAX_SAFE_INTEGER,
 } as const;
-
-/** Offsets: Kafka reports one base offset per partition; records keep their order within it. */
-function locate(placed: readonly Placed[], metadata: readonly RecordMetadata[]): RecordLocation[] {
-  const base = new Map<string, bigint>();
-  for (const m of metadata) {
-    const slot = `${m.topicName}/${m.partition}`;
-    // Two answers for one partition mean its records were appended twice within the transaction
-    // (kafkajs resent a partition that had been written; see patches/README.md for the case that
-    // hid the first answer). Aborting is the only safe answer: the copies vanish with the
-    // transaction and the sender retries with the same message id.
-    if (base.has(slot)) {
-      throw new IntelrouteError(
-        'KAFKA_UNAVAILABLE',
-        `Kafka reported ${slot} twice in one send; aborting`,
-      );
-    }
-    base.set(slot, BigInt(m.baseOffset ?? '-1'));
-  }
-  const seen = new Map<string, bigint>();
-  return placed.map(({ record, partition }) => {
-    const slot = `${record.topic}/${partition}`;
-    const index = seen.get(slot) ?? 0n;
-    seen.set(slot, index + 1n);
-    const first = base.get(slot);
-    if (first === undefined || first < 0n) {
-      throw new IntelrouteError('KAFKA_UNAVAILABLE', `no offset reported for ${slot}`);
-    }
-    return { topic: record.topic, partition, offset: String(first + index) };
-  });
-}
 
 function text(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

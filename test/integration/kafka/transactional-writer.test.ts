@@ -58,12 +58,25 @@ describe('TransactionalWriter', () => {
   afterAll(() => admin.disconnect());
 
   async function topics(...names: string[]): Promise<string[]> {
+    return topicsWith({}, ...names);
+  }
+
+  async function topicsWith(configs: Record<string, string>, ...names: string[]) {
     const prefixed = names.map((n) => uniqueName(`writer.${n}`));
     await createTopicsAndWait(
       admin,
-      prefixed.map((name) => ({ name, partitions: 3, replicationFactor: 1, configs: {} })),
+      prefixed.map((name) => ({ name, partitions: 3, replicationFactor: 1, configs })),
     );
     return prefixed;
+  }
+
+  /** Jobs written at once, so the writer batches them; each settles to its location or error. */
+  function writeAll(writer: TransactionalWriter<string>, records: OutboundRecord[]) {
+    return Promise.allSettled(
+      records.map((r, i) =>
+        writer.write({ records: [r], events: [`job${i}`], deadlineAtMs: Date.now() + 30_000 }),
+      ),
+    );
   }
 
   it('batches concurrent jobs into transactions and reports where every record landed', async () => {
@@ -159,6 +172,74 @@ describe('TransactionalWriter', () => {
         }),
       ).rejects.toMatchObject({ code: 'KAFKA_TIMEOUT' });
       expect(await readAllCommitted(kafka, a!)).toEqual([]);
+    } finally {
+      await writer.stop();
+    }
+  });
+
+  it('fails only the job whose record Kafka refuses; its neighbours in the transaction are written', async () => {
+    // The topic takes 10 KiB batches; the writer believes 2 MiB (a misconfigured topic), so the
+    // refusal comes from Kafka itself, mid-transaction.
+    const [small, summary] = await topicsWith({ 'max.message.bytes': '10240' }, 'small', 'summary');
+    const participant = new SummaryParticipant(summary!);
+    const writer = new TransactionalWriter<string>({
+      kafka,
+      transactionalId: uniqueName('tx'),
+      logger: silentLogger(),
+      participants: [participant],
+    });
+    const states: string[] = [];
+    writer.onStateChange((state) => states.push(state));
+    await writer.start();
+    try {
+      const records = Array.from({ length: 40 }, (_, i) =>
+        i === 17 ? record(small!, 'k17', 'x'.repeat(50_000)) : record(small!, `k${i}`, `v${i}`),
+      );
+      const outcomes = await writeAll(writer, records);
+      const failed = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [[i, o.reason]] : []));
+      expect(failed).toEqual([[17, expect.objectContaining({ code: 'KAFKA_RECORD_REJECTED' })]]);
+      expect(states).not.toContain('unavailable'); // no other job saw Kafka as down
+      const stored = (await readAllCommitted(kafka, small!)).map((r) => r.value.toString());
+      expect(stored.sort()).toEqual(
+        records
+          .filter((_, i) => i !== 17)
+          .map((r) => r.value.toString())
+          .sort(),
+      );
+      expect(participant.abortedBatches).toBeGreaterThan(0);
+    } finally {
+      await writer.stop();
+    }
+  });
+
+  it('refuses at once a job whose records exceed the batch limit, and batches within it', async () => {
+    const [small, summary] = await topicsWith({ 'max.message.bytes': '10240' }, 'small', 'summary');
+    const participant = new SummaryParticipant(summary!);
+    const writer = new TransactionalWriter<string>({
+      kafka,
+      transactionalId: uniqueName('tx'),
+      logger: silentLogger(),
+      participants: [participant],
+      maxTopicBatchBytes: 10_240,
+    });
+    await writer.start();
+    try {
+      await expect(
+        writer.write({
+          records: [record(small!, 'k', 'x'.repeat(20_000))],
+          events: ['big'],
+          deadlineAtMs: Date.now() + 30_000,
+        }),
+      ).rejects.toMatchObject({ code: 'KAFKA_RECORD_TOO_LARGE' });
+      // 30 records of 3 KB on one key: never more than three per transaction.
+      const records = Array.from({ length: 30 }, (_, i) =>
+        record(small!, 'one-key', `${i}`.padEnd(3000, '.')),
+      );
+      const outcomes = await writeAll(writer, records);
+      expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+      expect(participant.abortedBatches).toBe(0);
+      expect(participant.committedBatches).toBeGreaterThanOrEqual(10);
+      expect(await readAllCommitted(kafka, small!)).toHaveLength(30);
     } finally {
       await writer.stop();
     }

@@ -75,6 +75,19 @@ describe('loadConfig', () => {
     expect(problems).toHaveLength(5);
   });
 
+  it('refuses a payload limit a Kafka record of the topics could not hold', () => {
+    const file = configFile('gateway:\n  maxPayloadBytes: 2097152\n');
+    expect(problemsOf(() => loadConfig({ file, env: {} }))).toEqual([
+      expect.stringMatching(
+        /^\/gateway\/maxPayloadBytes \(2097152\) must be at least 65536 bytes below \/topics\/maxMessageBytes \(2097152\)/,
+      ),
+    ]);
+    const roomy = configFile(
+      'gateway:\n  maxPayloadBytes: 2097152\ntopics:\n  maxMessageBytes: 4194304\n',
+    );
+    expect(loadConfig({ file: roomy, env: {} }).gateway.maxPayloadBytes).toBe(2097152);
+  });
+
   it('refuses a file that is not a mapping, and one that cannot be read', () => {
     expect(() => loadConfig({ env: {}, file: configFile('- a\n- b\n') })).toThrow(
       /must hold an object/,
