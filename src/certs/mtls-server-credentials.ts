@@ -11,6 +11,8 @@ export interface MtlsServerCredentialsOptions {
   readonly privateKeyPem: Buffer | string;
   /** The CA's CRL (crl.pem); when given, revoked client certificates fail the handshake. */
   readonly crlPem?: Buffer | string;
+  /** A handshake not finished in this time is dropped (Node's default is 120 s). */
+  readonly handshakeTimeoutMs?: number;
 }
 
 /**
@@ -35,7 +37,16 @@ export class MtlsServerCredentials extends grpc.ServerCredentials {
   constructor(options: MtlsServerCredentialsOptions) {
     const context = secureContextOptions(options);
     createSecureContext(context);
-    super({ requestCert: true, rejectUnauthorized: true }, context);
+    super(
+      {
+        requestCert: true,
+        rejectUnauthorized: true,
+        ...(options.handshakeTimeoutMs === undefined
+          ? {}
+          : { handshakeTimeout: options.handshakeTimeoutMs }),
+      },
+      context,
+    );
     this.#context = context;
   }
 

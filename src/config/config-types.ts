@@ -107,6 +107,19 @@ export interface GatewayConfig {
   readonly keepaliveTimeMs: number;
   readonly keepaliveTimeoutMs: number;
   readonly maxConnectionIdleMs: number;
+  /** Open connections of the gateway at most (TCP, before TLS); the next are closed at once. */
+  readonly maxConnections: number;
+  /** Open connections from one IP address at most (before TLS, so a scanner is held too). */
+  readonly maxConnectionsPerAddress: number;
+  /** Open connections of one client certificate (identity, or fingerprint) at most. */
+  readonly maxConnectionsPerIdentity: number;
+  /** A TLS handshake not finished in this time is dropped (Node's default: 120 s). */
+  readonly tlsHandshakeTimeoutMs: number;
+  /**
+   * A connection whose peer has not acknowledged the gateway's HTTP/2 SETTINGS in this time is
+   * closed: every HTTP/2 client does so at once; a peer gone mid-handshake never does.
+   */
+  readonly http2SettingsTimeoutMs: number;
   readonly maxFutureSkewMs: number;
   readonly idempotencyWindowMs: number;
   readonly idempotencyMaxEntries: number;

@@ -20,6 +20,7 @@ import { noopIntelrouteMetrics, type IntelrouteMetrics, type Logger } from '../t
 import { loadSchemaRegistry } from '../validation';
 import { gatewayAuditFields } from './gateway-audit';
 import type { GatewayEvent } from './gateway-events';
+import { ConnectionGuard } from './grpc/connection-guard';
 import { GatewayServer } from './grpc/gateway-server';
 import { publishHandler, publishStreamHandler } from './grpc/publish-handlers';
 import { gatewayCredentials, type GatewayCredentials } from './grpc/server-credentials';
@@ -70,6 +71,7 @@ export class Gateway {
   private pipeline!: PublishPipeline;
   private server!: GatewayServer;
   private credentials!: GatewayCredentials;
+  private guard!: ConnectionGuard;
   private subscriptions!: SubscriptionService;
   private instance = '';
 
@@ -93,9 +95,16 @@ export class Gateway {
     return this.writer?.state ?? 'stopped';
   }
 
-  /** True while serving with a writable Kafka (the readiness probe). */
+  /**
+   * True while serving with a writable Kafka and room for more connections (the readiness
+   * probe; gRPC health says the same).
+   */
   get ready(): boolean {
-    return this.state === 'serving' && this.writerState === 'ready';
+    return this.state === 'serving' && this.canServe();
+  }
+
+  private canServe(): boolean {
+    return this.writerState === 'ready' && this.guard?.saturation === undefined;
   }
 
   /** Messages being processed now. */
@@ -143,10 +152,18 @@ export class Gateway {
       maxInFlightLimit: this.deps.readers.readers.subscriptionMaxInFlightLimit,
     });
     await this.subscriptions.start();
+    this.guard = new ConnectionGuard({
+      limits: config,
+      settingsTimeoutMs: config.http2SettingsTimeoutMs,
+      logger: this.logger.child({ part: 'connections' }),
+      metrics: this.metrics,
+      now: this.now,
+      onSaturationChange: () => this.server?.setServing(this.canServe()),
+    });
     this.server = this.createServer();
-    writer.onStateChange((state) => this.server.setServing(state === 'ready'));
+    writer.onStateChange(() => this.server.setServing(this.canServe()));
     await this.server.start();
-    this.server.setServing(writer.state === 'ready');
+    this.server.setServing(this.canServe());
     this.rules.watch();
     this.grants?.watch();
     this.state = 'serving';
@@ -286,6 +303,7 @@ export class Gateway {
     return new GatewayServer({
       ...config,
       contract: loadContractDefinition(),
+      guard: this.guard,
       credentials: this.credentials.credentials,
       handlers: {
         publish: publishHandler(handlerDeps),

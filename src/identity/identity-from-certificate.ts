@@ -20,7 +20,28 @@ export type PeerIdentityProblem =
   | 'UNREADABLE_SUBJECT_ALT_NAMES'
   | 'NO_IDENTITY_URI'
   | 'SEVERAL_IDENTITY_URIS'
-  | 'MALFORMED_IDENTITY_URI';
+  | 'MALFORMED_IDENTITY_URI'
+  | 'NOT_FOR_CLIENT_AUTH';
+
+/** id-kp-clientAuth (RFC 5280 §4.2.1.12). */
+const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+
+/**
+ * Refuses a certificate not issued for TLS client authentication: its extended key usage must
+ * list clientAuth. OpenSSL lets a certificate without the extension act as anything (RFC 5280
+ * reads "no EKU" as "any use"), so a server or CA certificate of the same CA would pass the
+ * handshake; intelroute's client certificates always carry it.
+ * @throws IntelrouteError UNAUTHENTICATED (details.reason NOT_FOR_CLIENT_AUTH)
+ */
+export function requireClientAuthUsage(
+  certificate: { readonly ext_key_usage?: readonly string[] | undefined } | null | undefined,
+): void {
+  if (certificate?.ext_key_usage?.includes(CLIENT_AUTH) === true) return;
+  throw unauthenticated(
+    'NOT_FOR_CLIENT_AUTH',
+    'the client certificate has no extended key usage clientAuth (1.3.6.1.5.5.7.3.2)',
+  );
+}
 
 /**
  * A URI SAN is an identity claim when it mentions `urn:intelroute:` anywhere, in any case:

@@ -9,6 +9,7 @@ export {
 } from './parse-identity-urn';
 export {
   identityFromPeerCertificate,
+  requireClientAuthUsage,
   type PeerCertificateInput,
   type PeerIdentityProblem,
 } from './identity-from-certificate';

@@ -26,6 +26,8 @@ export {
   createIntelrouteMetrics,
   noopIntelrouteMetrics,
   type Component,
+  type ConnectionCloseReason,
+  type ConnectionCounts,
   type ConsumerLagSample,
   type IntelrouteMetrics,
   type LagReading,

@@ -35,6 +35,25 @@ export interface IntelrouteMetrics {
   observeInFlight(read: () => number): () => void;
   /** Reports the samples `read()` gives at each collection; returns the unregister call. */
   observeConsumerLag(read: () => LagReading): () => void;
+  /** The gateway closed a connection before any call on it (a limit, the watchdog, TLS). */
+  connectionClosed(labels: { readonly reason: ConnectionCloseReason }): void;
+  /** Reports open connections, sessions and descriptors at each collection. */
+  observeConnections(read: () => ConnectionCounts): () => void;
+}
+
+export type ConnectionCloseReason =
+  | 'gateway-full'
+  | 'address-full'
+  | 'identity-full'
+  | 'settings-unacknowledged'
+  | 'stuck-closing'
+  | 'tls-handshake';
+
+/** What the connections gauge reports; `descriptors` is absent where the OS does not say. */
+export interface ConnectionCounts {
+  readonly connections: number;
+  readonly sessions: number;
+  readonly descriptors?: number;
 }
 
 export type Component = 'gateway' | 'reader';
@@ -71,6 +90,16 @@ export function createIntelrouteMetrics(meter: Meter): IntelrouteMetrics {
       ),
     observeInFlight: (read) => observe(i.inFlight, (result) => result.observe(read())),
     observeConsumerLag: (read) => observe(i.lag, (result) => observeLag(result, read)),
+    connectionClosed: (l) => guard(() => i.connectionsClosed.add(1, { reason: l.reason })),
+    observeConnections: (read) =>
+      observe(i.connectionsOpen, (result) => {
+        const counts = read();
+        result.observe(counts.connections, { kind: 'connections' });
+        result.observe(counts.sessions, { kind: 'sessions' });
+        if (counts.descriptors !== undefined) {
+          result.observe(counts.descriptors, { kind: 'descriptors' });
+        }
+      }),
   };
 }
 
@@ -96,6 +125,15 @@ function createInstruments(meter: Meter) {
       advice: { explicitBucketBoundaries: [...PRODUCE_DURATION_BUCKETS_MS] },
     }),
     inFlight: gauge(METRIC.messagesInFlight, 'Messages being processed by the gateway'),
+    connectionsClosed: counter(
+      METRIC.connectionsClosed,
+      'Connections closed before any call: limits, dead sessions, failed TLS handshakes',
+      '{connection}',
+    ),
+    connectionsOpen: meter.createObservableGauge(METRIC.connectionsOpen, {
+      description: 'Open connections, HTTP/2 sessions and file descriptors of the gateway',
+      unit: '{item}',
+    }),
     lag: gauge(METRIC.consumerLag, 'Records behind the end of the log, per group and topic'),
   };
 }

@@ -20,6 +20,15 @@ export const METRIC = {
   consumerLag: 'intelroute.consumer.lag',
   /** Counter {component, reason}: audit records that could not be written. */
   auditWriteFailures: 'intelroute.audit.write.failures',
+  /**
+   * Counter {reason}: connections the gateway closed before any call: gateway-full,
+   * address-full, identity-full (limits), settings-unacknowledged, stuck-closing (reclaimed
+   * by the session watchdog), tls-handshake (failed or timed out; connections a limit closed
+   * before their handshake count here too).
+   */
+  connectionsClosed: 'intelroute.gateway.connections.closed',
+  /** Gauge {kind}: open connections, HTTP/2 sessions and file descriptors of the process. */
+  connectionsOpen: 'intelroute.gateway.connections.open',
 } as const;
 
 /**

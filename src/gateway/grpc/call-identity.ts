@@ -1,7 +1,11 @@
 import type * as grpc from '@grpc/grpc-js';
 import { isIntelrouteError } from '../../errors';
 import type { Identity } from '../../identity/identity';
-import { identityFromPeerCertificate, parseIdentityUrn } from '../../identity';
+import {
+  identityFromPeerCertificate,
+  parseIdentityUrn,
+  requireClientAuthUsage,
+} from '../../identity';
 import { refusal, type GatewayRefusal } from '../gateway-refusal';
 
 /** Metadata key naming the caller's identity in --insecure-dev mode only. */
@@ -34,6 +38,7 @@ export function callIdentity(
         'the client certificate has been revoked',
       );
     }
+    requireClientAuthUsage(certificate);
     return identityFromPeerCertificate(certificate);
   } catch (error) {
     const message = isIntelrouteError(error) ? error.message : 'no usable client identity';

@@ -2,9 +2,11 @@ import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { PackageDefinition } from '@grpc/proto-loader';
+import type http2 from 'node:http2';
 import { IntelrouteError } from '../../errors';
 import { wireSchemaOf } from '../../contract/wire-check';
 import type { IntelGatewayServer } from '../../generated/intelroute/v1/gateway';
+import type { ConnectionGuard } from './connection-guard';
 import { strictGatewayService } from './strict-requests';
 
 export const GATEWAY_SERVICE_NAME = 'intelroute.v1.IntelGateway';
@@ -21,6 +23,8 @@ export interface GatewayServerOptions {
   readonly keepaliveTimeMs: number;
   readonly keepaliveTimeoutMs: number;
   readonly maxConnectionIdleMs: number;
+  /** Guards the connections of every address the server binds (limits, dead sessions). */
+  readonly guard?: ConnectionGuard;
 }
 
 /**
@@ -72,7 +76,28 @@ export class GatewayServer {
           : resolve(port),
       );
     });
+    const { guard } = this.options;
+    if (guard !== undefined) {
+      for (const server of this.http2Servers()) guard.attach(server);
+      guard.start();
+    }
     return this.boundPort;
+  }
+
+  /**
+   * grpc-js's HTTP/2 servers, one per bound address. grpc-js offers no public way to reach them,
+   * and the guard needs their connection and session events: read its private map, and fail the
+   * start loudly if a grpc-js upgrade moved it (the version is pinned; a test covers the guard).
+   */
+  private http2Servers(): Array<http2.Http2Server | http2.Http2SecureServer> {
+    const servers = (this.server as unknown as { http2Servers?: unknown }).http2Servers;
+    if (!(servers instanceof Map) || servers.size === 0) {
+      throw new IntelrouteError(
+        'INTERNAL',
+        'grpc-js does not expose its HTTP/2 servers as expected: the connection guard cannot attach',
+      );
+    }
+    return [...(servers as Map<http2.Http2Server | http2.Http2SecureServer, unknown>).keys()];
   }
 
   setServing(serving: boolean): void {
@@ -94,5 +119,6 @@ export class GatewayServer {
         resolve();
       });
     });
+    this.options.guard?.stop();
   }
 }

@@ -47,6 +47,7 @@ export function gatewayCredentials(config: GatewayConfig): GatewayCredentials {
     certificateChainPem: readFileSync(files.cert),
     privateKeyPem: readFileSync(files.key),
     ...(files.crl === undefined ? {} : { crlPem: readFileSync(files.crl) }),
+    handshakeTimeoutMs: config.tlsHandshakeTimeoutMs,
   });
   let revoked =
     files.crl === undefined ? new Set<string>() : revokedSerials(readFileSync(files.crl));

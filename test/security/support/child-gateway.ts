@@ -1,5 +1,5 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../../src/config';
 import { applyTopicPlan } from '../../../src/kafka/topic-provisioning';
@@ -18,6 +18,10 @@ export interface ChildGateway {
   readonly certs: TestCertificates;
   /** The gateway's resident set size now, in MiB (VmRSS of /proc/<pid>/status). */
   rssMiB(): number;
+  /** The gateway's open file descriptors now (entries of /proc/<pid>/fd). */
+  descriptorCount(): number;
+  /** The last lines (at most 2,000) the gateway logged (stderr), at `logLevel`. */
+  logLines(): string[];
   /** True while the process runs. */
   alive(): boolean;
   /** SIGTERM, then waits for the exit (SIGKILL after `graceMs`). */
@@ -30,7 +34,11 @@ export interface ChildGateway {
  * passed as INTELROUTE_CONFIG (only gateway settings the environment cannot carry).
  */
 export async function startChildGateway(
-  options: { certs?: TestCertificates; config?: Record<string, unknown> } = {},
+  options: {
+    certs?: TestCertificates;
+    config?: Record<string, unknown>;
+    logLevel?: 'error' | 'warn' | 'info';
+  } = {},
 ): Promise<ChildGateway> {
   const prefix = `${uniqueName('sec')}.`;
   const kafka = testKafkaClient();
@@ -51,10 +59,17 @@ export async function startChildGateway(
     INTELROUTE_CERTS_DIR: certs.dir,
     INTELROUTE_GATEWAY_PORT: String(port),
     INTELROUTE_CONFIG: configFile,
-    INTELROUTE_LOG_LEVEL: 'error',
+    INTELROUTE_LOG_LEVEL: options.logLevel ?? 'error',
   });
-  // Drain its output so a full pipe never blocks it.
-  child.stderr.resume();
+  // Drain its output so a full pipe never blocks it; keep the last log lines.
+  const logged: string[] = [];
+  let partial = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString('utf8')).split('\n');
+    partial = lines.pop() ?? '';
+    logged.push(...lines);
+    logged.splice(0, Math.max(0, logged.length - 2000));
+  });
   await waitForLine(child, /^gateway: /, 60_000);
   child.stdout.resume();
   const pid = child.pid as number;
@@ -73,6 +88,8 @@ export async function startChildGateway(
     prefix,
     certs,
     rssMiB: () => vmRssMiB(pid),
+    descriptorCount: () => readdirSync(`/proc/${pid}/fd`).length,
+    logLines: () => [...logged],
     alive: () => exitCode === undefined,
     stop: async (graceMs = 15_000) => {
       if (exitCode !== undefined) return exitCode;

@@ -10,6 +10,7 @@ import {
   parseIdentityUrn,
   type PeerCertificateInput,
   type PeerIdentityProblem,
+  requireClientAuthUsage,
 } from '../../../src/identity';
 import { craftClientCertificate } from './crafted-certificate';
 
@@ -130,5 +131,28 @@ describe('identityFromPeerCertificate on real certificates', () => {
   it('refuses a real certificate with no subject alternative names at all', async () => {
     const crafted = await craftClientCertificate(authority, []);
     expect(refusal(Buffer.from(crafted.certificatePem)).details.reason).toBe('NO_IDENTITY_URI');
+  });
+});
+
+describe('requireClientAuthUsage', () => {
+  it('accepts a certificate whose extended key usage lists clientAuth', () => {
+    expect(() =>
+      requireClientAuthUsage({ ext_key_usage: ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2'] }),
+    ).not.toThrow();
+  });
+
+  it.each([
+    ['no extended key usage at all (OpenSSL lets it act as anything)', {}],
+    ['serverAuth only', { ext_key_usage: ['1.3.6.1.5.5.7.3.1'] }],
+    ['no certificate', undefined],
+  ])('refuses %s', (_name, certificate) => {
+    let caught: unknown;
+    try {
+      requireClientAuthUsage(certificate);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isIntelrouteError(caught, 'UNAUTHENTICATED')).toBe(true);
+    expect((caught as IntelrouteError).details.reason).toBe('NOT_FOR_CLIENT_AUTH');
   });
 });
