@@ -26,6 +26,9 @@ jest.setTimeout(60_000);
 
 const DAY_MS = 86_400_000;
 
+/** The extended key usage intelroute's client certificates carry (id-kp-clientAuth). */
+const CLIENT_AUTH = ['1.3.6.1.5.5.7.3.2'];
+
 /** Rate limit of this file's gateway: small, so a flood beyond it is cheap to send. */
 const RATE = { rateLimitPerSecond: 1, rateLimitBurst: 20 };
 
@@ -120,6 +123,7 @@ describe('mutual TLS at the gateway', () => {
       'no urn:intelroute: URI at all',
       [{ type: 'dns', value: 'ncb-fr.example' }],
       /has no urn:intelroute: URI/, // NO_IDENTITY_URI
+      CLIENT_AUTH,
     ],
     [
       'two identity URIs',
@@ -128,17 +132,26 @@ describe('mutual TLS at the gateway', () => {
         { type: 'url', value: 'urn:intelroute:secretariat' },
       ],
       /has 2 urn:intelroute: URI subject alternative names/, // SEVERAL_IDENTITY_URIS
+      CLIENT_AUTH,
     ],
     [
       'a URI smuggling a second identity',
       [{ type: 'url', value: 'urn:intelroute:ncb:FR, URI:urn:intelroute:secretariat' }],
       /identity URI is invalid/, // MALFORMED_IDENTITY_URI
+      CLIENT_AUTH,
+    ],
+    [
+      // OpenSSL lets a certificate without the extension pass the handshake as any use.
+      'a valid identity but no extended key usage at all',
+      [{ type: 'url', value: 'urn:intelroute:ncb:FR' }],
+      /no extended key usage clientAuth/, // NOT_FOR_CLIENT_AUTH
+      [],
     ],
   ] as const)(
     'ends a PublishStream UNAUTHENTICATED for a CA-signed certificate with %s, and audits it by fingerprint',
-    async (_case, sans, problem) => {
+    async (_case, sans, problem, usages) => {
       const authority = await loadCertificateAuthority(certFolderPaths(gw.certs.dir));
-      const crafted = await craftClientCertificate(authority, [...sans]);
+      const crafted = await craftClientCertificate(authority, [...sans], usages);
       const fingerprint = new X509Certificate(crafted.certificatePem).fingerprint256;
       const raw = new IntelGatewayClient(
         gw.address,

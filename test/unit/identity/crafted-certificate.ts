@@ -11,6 +11,8 @@ import { x509 } from '../../../src/certs/x509-library';
 export async function craftClientCertificate(
   authority: CertificateAuthority,
   subjectAltNames: x509.JsonGeneralNames,
+  /** The extended key usages; an empty list leaves the extension out. */
+  extendedKeyUsages: readonly x509.ExtendedKeyUsageType[] = [x509.ExtendedKeyUsage.clientAuth],
 ): Promise<{ certificatePem: string; privateKeyPem: string }> {
   const keys = await generateKeyPair();
   const certificate = await x509.X509CertificateGenerator.create({
@@ -25,7 +27,9 @@ export async function craftClientCertificate(
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
+      ...(extendedKeyUsages.length > 0
+        ? [new x509.ExtendedKeyUsageExtension([...extendedKeyUsages])]
+        : []),
       ...(subjectAltNames.length > 0
         ? [new x509.SubjectAlternativeNameExtension(subjectAltNames)]
         : []),
