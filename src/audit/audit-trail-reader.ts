@@ -24,8 +24,8 @@ export async function readAuditTrail(
   deps: TopicReaderDeps,
   topics: AuditTopics,
 ): Promise<AuditTrail> {
-  const headEnds = await topicEnds(deps.admin, topics.heads);
-  const auditEnds = await topicEnds(deps.admin, topics.audit);
+  const headEnds = await topicEnds(deps, topics.heads);
+  const auditEnds = await topicEnds(deps, topics.audit);
   const [records, heads] = await Promise.all([
     readTopicToEnd(deps, topics.audit, auditEnds),
     readTopicToEnd(deps, topics.heads, headEnds),

@@ -13,7 +13,7 @@ export interface TopicRecord {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-/** Per partition: the first offset still stored and the read_committed end (exclusive). */
+/** Per partition: the first offset still stored and the end (exclusive) to read up to. */
 export type TopicEnds = ReadonlyMap<number, { readonly low: bigint; readonly end: bigint }>;
 
 /** What the reader needs: a client to make a throwaway consumer, an admin for offsets. */
@@ -25,20 +25,35 @@ export interface TopicReaderDeps {
 }
 
 /**
- * Where each partition of `topic` ends now for a read_committed reader. kafkajs asks ListOffsets
- * with READ_COMMITTED isolation, so `end` is the last stable offset: past every decided
- * transaction (its commit or abort marker included), before any still-open one.
+ * Where each partition of `topic` ends now: its high watermark, past every record written so far,
+ * those of transactions not yet decided included. Not the last stable offset (what ListOffsets
+ * answers a read_committed client): a transaction is acknowledged to its producer before its
+ * commit markers are written, so right after an ack the last stable offset still lies before
+ * its records, and a reader stopping there misses what was just acknowledged (readers of the
+ * idempotency memory, the audit chain heads and `audit verify` all read right after writes).
+ * Reading to the high watermark waits for the transactions open now to be decided (bounded by
+ * their transaction timeout): their records are read if committed, skipped if aborted.
  * @throws IntelrouteError KAFKA_TOPIC_MISSING when the topic does not exist.
  */
-export async function topicEnds(admin: Admin, topic: string): Promise<TopicEnds> {
-  if (!(await admin.listTopics()).includes(topic)) {
+export async function topicEnds(deps: TopicReaderDeps, topic: string): Promise<TopicEnds> {
+  if (!(await deps.admin.listTopics()).includes(topic)) {
     throw new IntelrouteError('KAFKA_TOPIC_MISSING', `topic ${topic} does not exist`);
   }
-  const offsets = await retryRetriable(() => admin.fetchTopicOffsets(topic));
-  return new Map(
-    offsets.map((p) => [p.partition, { low: BigInt(p.low), end: BigInt(p.high) }] as const),
-  );
+  // A throwaway admin: the shared one lists offsets READ_COMMITTED (kafkajs's default).
+  const uncommitted = deps.kafka.admin({ isolationLevel: READ_UNCOMMITTED });
+  await uncommitted.connect();
+  try {
+    const offsets = await retryRetriable(() => uncommitted.fetchTopicOffsets(topic));
+    return new Map(
+      offsets.map((p) => [p.partition, { low: BigInt(p.low), end: BigInt(p.high) }] as const),
+    );
+  } finally {
+    await uncommitted.disconnect().catch(() => undefined);
+  }
 }
+
+/** ListOffsets isolation: the high watermark (kafkajs's ISOLATION_LEVEL.READ_UNCOMMITTED). */
+const READ_UNCOMMITTED = 0;
 
 /**
  * Reads every committed record of `topic` (all partitions, read_committed) from the beginning up
@@ -48,7 +63,9 @@ export async function topicEnds(admin: Admin, topic: string): Promise<TopicEnds>
  * A partition is done when a fetched batch reaches `end - 1`. With transactions the last offset
  * is usually a commit or abort marker that is never handed to `eachBatch` (and a fetch holding
  * only markers or aborted records does not call it at all), so progress is taken from kafkajs's
- * END_BATCH_PROCESS event, whose `lastOffset` counts those records too.
+ * END_BATCH_PROCESS event, whose `lastOffset` counts those records too — but only for a batch
+ * that held records at all (`firstOffset` set): for one with none at or past the fetch offset
+ * kafkajs reports the fetch offset or the high watermark as its last offset, records unread.
  * Uses a consumer in a random throwaway group that commits nothing, deleted afterwards.
  * @throws IntelrouteError KAFKA_TOPIC_MISSING, KAFKA_TIMEOUT (no progress within the idle
  *   timeout), KAFKA_UNAVAILABLE (the consumer crashed).
@@ -58,7 +75,7 @@ export async function readTopicToEnd(
   topic: string,
   ends?: TopicEnds,
 ): Promise<TopicRecord[]> {
-  const targets = ends ?? (await topicEnds(deps.admin, topic));
+  const targets = ends ?? (await topicEnds(deps, topic));
   const pending = new Map<number, bigint>();
   for (const [partition, { low, end }] of targets) if (end > low) pending.set(partition, end);
   if (pending.size === 0) return [];
@@ -124,7 +141,7 @@ function whenRead(
   let timer = setTimeout(idle, idleTimeoutMs);
   const removeEnd = consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
     const end = pending.get(payload.partition);
-    if (payload.topic !== topic || end === undefined) return;
+    if (payload.topic !== topic || end === undefined || payload.firstOffset === null) return;
     clearTimeout(timer);
     timer = setTimeout(idle, idleTimeoutMs);
     if (BigInt(String(payload.lastOffset)) + 1n >= end) pending.delete(payload.partition);

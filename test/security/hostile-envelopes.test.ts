@@ -6,7 +6,7 @@ import type { Refusal } from '../../src/contract/rich-status';
 import { echoText } from '../../src/gateway/client-echo';
 import { Envelope, HandlingCode, OriginKind } from '../../src/generated/intelroute/v1/envelope';
 import { PublishRequest, PublishResult } from '../../src/generated/intelroute/v1/gateway';
-import { fixturePayload, payloadBytes, validEnvelope } from '../helpers/envelopes';
+import { fixturePayload, validEnvelope } from '../helpers/envelopes';
 import { startTestGateway, type TestGateway } from '../helpers/gateway-harness';
 import { testKafkaClient } from '../helpers/kafka';
 import { readAllCommitted } from '../helpers/read-topic';

@@ -85,7 +85,7 @@ export class PartitionStores<S> {
 
   private async readPartitions(partitions: readonly number[]): Promise<Map<number, Store<S>>> {
     const { kafka, admin, changelogTopic, logger } = this.options;
-    const ends = onlyPartitions(await topicEnds(admin, changelogTopic), partitions);
+    const ends = onlyPartitions(await topicEnds({ kafka, admin }, changelogTopic), partitions);
     const records = await readTopicToEnd({ kafka, admin }, changelogTopic, ends);
     const stores = new Map<number, Store<S>>(partitions.map((p) => [p, new Map<string, S>()]));
     let skipped = 0;

@@ -55,7 +55,7 @@ describe('the audit trail written in transactions', () => {
     expect(ids.filter((id) => id.startsWith('aborted'))).toEqual([]);
     // The partition ends with a commit marker the consumer never sees as a record: the reader
     // must have stopped on its own.
-    const ends = await topicEnds(admin, genuineTopics.audit);
+    const ends = await topicEnds({ kafka, admin }, genuineTopics.audit);
     const last = genuine.records[genuine.records.length - 1]!;
     expect(ends.get(last.partition)!.end).toBeGreaterThan(BigInt(last.offset) + 1n);
     // Each transaction wrote a head; the latest per chain counts (compaction has not run yet).
@@ -88,7 +88,7 @@ describe('the audit trail written in transactions', () => {
     // eachBatch there, only kafkajs's batch events tell how far it was read.
     await reader.write([event(AuditEvent.AUDIT_EVENT_DELIVERED, 'dropped', 2)], { abort: true });
     await Promise.all([gateway.disconnect(), reader.disconnect()]);
-    const ends = await topicEnds(admin, topics.audit);
+    const ends = await topicEnds({ kafka, admin }, topics.audit);
     expect(ends.get(0)).toEqual({ low: 0n, end: 2n });
 
     const started = Date.now();
