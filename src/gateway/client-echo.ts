@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isMessageType } from '../contract/message-types';
 import type { Envelope } from '../generated/intelroute/v1/envelope';
-import { formatOrigin } from '../kafka/record-format';
+import { formatOrigin } from '../contract/message-identity';
 import { UUID } from '../validation/envelope-formats';
 
 /**

@@ -6,6 +6,7 @@ import {
   type PublishPolicy,
 } from '../authorization';
 import type { FieldViolation } from '../contract/rich-status';
+import { messageIdentity } from '../contract/message-identity';
 import { TOPICS } from '../contract/topic-names';
 import { Envelope, Priority } from '../generated/intelroute/v1/envelope';
 import type { PublishAck } from '../generated/intelroute/v1/gateway';
@@ -127,7 +128,7 @@ export class PublishPipeline {
       const checked = validate.run(() => this.check(envelope, context.identity, facts));
       validate.end();
       if (checked.kind === 'refused') return this.refuse(facts, checked.refusal);
-      const key = `${facts.origin}|${envelope.messageId}`;
+      const key = messageIdentity(envelope);
       const fingerprint = messageFingerprint(envelope, facts.payloadSha256);
       const retry = { fingerprint, payloadSha256: facts.payloadSha256 };
       const remembered = this.fromMemory(key, retry, facts);

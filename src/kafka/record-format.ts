@@ -1,4 +1,7 @@
-import { Envelope, OriginKind, type Origin } from '../generated/intelroute/v1/envelope';
+import { formatOrigin } from '../contract/message-identity';
+import { Envelope } from '../generated/intelroute/v1/envelope';
+
+export { formatOrigin };
 
 /** Header names of a message record (proto/README.md documents them for other languages). */
 export const HEADERS = {
@@ -86,24 +89,4 @@ export function headerText(
   const raw = headers?.[name];
   const first = Array.isArray(raw) ? raw[0] : raw;
   return first === undefined ? undefined : first.toString();
-}
-
-/** "ncb:FR", "agency:FR:fr-customs", "secretariat", "secretariat:ops-centre", "wg:DE", "system". */
-export function formatOrigin(origin: Origin | undefined): string {
-  if (origin === undefined) return 'unknown';
-  const agency = origin.agencyId === '' ? '' : `:${origin.agencyId}`;
-  switch (origin.kind) {
-    case OriginKind.ORIGIN_KIND_NCB:
-      return `ncb:${origin.country}`;
-    case OriginKind.ORIGIN_KIND_AGENCY:
-      return `agency:${origin.country}${agency}`;
-    case OriginKind.ORIGIN_KIND_SECRETARIAT:
-      return `secretariat${agency}`;
-    case OriginKind.ORIGIN_KIND_WORKING_GROUP_MEMBER:
-      return `wg:${origin.country}`;
-    case OriginKind.ORIGIN_KIND_SYSTEM:
-      return `system${agency}`;
-    default:
-      return 'unknown';
-  }
 }

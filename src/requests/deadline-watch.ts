@@ -3,8 +3,8 @@ import { text } from '../links/stateful/processor-support';
 import type { SystemPublisher } from '../links/stateful/system-publisher';
 import type { Logger } from '../telemetry/logger';
 import { encodeJson } from './ledger-codec';
-import { noticeIdOf, noticesDue, type LedgerEntry } from './ledger-entry';
-import type { LedgerEvent } from './ledger-event';
+import { noticesDue, type LedgerEntry } from './ledger-entry';
+import { ledgerKey, type LedgerEvent } from './ledger-event';
 import { noticeEnvelope } from './notice-envelope';
 
 /** What the deadline watch needs. */
@@ -57,7 +57,7 @@ export class DeadlineWatch {
     try {
       for (const entry of this.deps.entries()) {
         for (const recipient of noticesDue(entry, now, this.deps.overdueGraceMs)) {
-          const slot = `${entry.requestId}|${recipient}`;
+          const slot = `${ledgerKey(entry.requester, entry.requestId)}|${recipient}`;
           due.add(slot);
           if (this.pending.has(slot) || this.abort.signal.aborted) continue;
           await this.notify(entry, recipient, now);
@@ -77,6 +77,7 @@ export class DeadlineWatch {
     const request = entry.request;
     if (request === undefined) return;
     const envelope = noticeEnvelope(entry.requestId, request, recipient);
+    const key = ledgerKey(entry.requester, entry.requestId);
     const context = { signal: this.abort.signal, heartbeat: async () => undefined };
     const outcome = await this.deps.publisher.publish(envelope, context);
     this.deps.logger.info(
@@ -91,10 +92,11 @@ export class DeadlineWatch {
     const event: LedgerEvent = {
       kind: 'notified',
       requestId: entry.requestId,
+      requester: entry.requester,
       recipient,
-      noticeId: noticeIdOf(entry.requestId, recipient),
+      noticeId: envelope.messageId,
       notifiedAt: new Date(now).toISOString(),
     };
-    await this.deps.producer.send([{ key: entry.requestId, value: encodeJson(event) }]);
+    await this.deps.producer.send([{ key, value: encodeJson(event) }]);
   }
 }

@@ -20,14 +20,16 @@ export function decodeLedgerEvent(value: Buffer): LedgerEvent | undefined {
       return request === undefined ? undefined : { kind: 'opened', requestId, ...request };
     }
     case 'answered': {
-      const { responder, responseId, answeredAt } = parsed;
-      if (!isParty(responder) || !isText(responseId) || !isText(answeredAt)) return undefined;
-      return { kind: 'answered', requestId, responder, responseId, answeredAt };
+      const { requester, responder, responseId, answeredAt } = parsed;
+      if (!isParty(requester) || !isParty(responder)) return undefined;
+      if (!isText(responseId) || !isText(answeredAt)) return undefined;
+      return { kind: 'answered', requestId, requester, responder, responseId, answeredAt };
     }
     case 'notified': {
-      const { recipient, noticeId, notifiedAt } = parsed;
-      if (!isParty(recipient) || !isText(noticeId) || !isText(notifiedAt)) return undefined;
-      return { kind: 'notified', requestId, recipient, noticeId, notifiedAt };
+      const { requester, recipient, noticeId, notifiedAt } = parsed;
+      if (!isParty(requester) || !isParty(recipient)) return undefined;
+      if (!isText(noticeId) || !isText(notifiedAt)) return undefined;
+      return { kind: 'notified', requestId, requester, recipient, noticeId, notifiedAt };
     }
     default:
       return undefined;
@@ -53,7 +55,10 @@ export function decodeLedgerEntry(value: Buffer): LedgerEntry | undefined {
       : undefined,
   );
   if (readAnswers === undefined || readNotices === undefined) return undefined;
+  const requester = isParty(parsed.requester) ? parsed.requester : request?.requester;
+  if (requester === undefined) return undefined;
   return {
+    requester,
     requestId: parsed.requestId,
     ...(request === undefined ? {} : { request }),
     answers: readAnswers,

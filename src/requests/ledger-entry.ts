@@ -14,10 +14,11 @@ export interface Notice {
 }
 
 /**
- * One request in the ledger (the value of `intel.v1.requests.ledger`, key = the request id).
- * Answers may be known before the request itself (they travel in other topics and partitions).
+ * One request in the ledger (the value of `intel.v1.requests.ledger`, key = ledgerKey). Answers
+ * may be known before the request itself (they travel in other topics and partitions).
  */
 export interface LedgerEntry {
+  readonly requester: Party;
   readonly requestId: string;
   readonly request?: RequestFacts;
   readonly answers: Readonly<Record<Party, Answer>>;
@@ -35,7 +36,12 @@ export function applyLedgerEvent(
   entry: LedgerEntry | undefined,
   event: LedgerEvent,
 ): LedgerEntry | undefined {
-  const current = entry ?? { requestId: event.requestId, answers: {}, notices: {} };
+  const current = entry ?? {
+    requester: event.requester,
+    requestId: event.requestId,
+    answers: {},
+    notices: {},
+  };
   switch (event.kind) {
     case 'opened': {
       if (current.request !== undefined) return undefined;
@@ -87,6 +93,6 @@ export function noticesDue(entry: LedgerEntry, nowMs: number, graceMs: number): 
  * The message id of the overdue notice for (request, silent recipient): UUIDv5, so a notice sent
  * again (after a restart, or by two instances during a rebalance) is a duplicate to the gateway.
  */
-export function noticeIdOf(requestId: string, recipient: Party): string {
-  return uuidV5(`request-overdue-notice|${requestId}|${recipient}`);
+export function noticeIdOf(requester: Party, requestId: string, recipient: Party): string {
+  return uuidV5(`request-overdue-notice|${requester}|${requestId}|${recipient}`);
 }

@@ -31,15 +31,17 @@ export interface RequestFacts {
 }
 
 /**
- * One record of `intel.v1.requests.events` (JSON, key = the request id): a request opened, a
- * recipient answered, or the ledger sent an overdue notice. Each is idempotent: applying it twice
- * changes nothing, so a replayed event is harmless.
+ * One record of `intel.v1.requests.events` (JSON, key = ledgerKey: requester and request id): a
+ * request opened, a recipient answered, or the ledger sent an overdue notice. Each is idempotent:
+ * applying it twice changes nothing, so a replayed event is harmless.
  */
 export type LedgerEvent =
   | ({ readonly kind: 'opened'; readonly requestId: string } & RequestFacts)
   | {
       readonly kind: 'answered';
       readonly requestId: string;
+      /** The party the response is addressed to: whose request it answers. */
+      readonly requester: Party;
       readonly responder: Party;
       readonly responseId: string;
       readonly answeredAt: string;
@@ -47,10 +49,25 @@ export type LedgerEvent =
   | {
       readonly kind: 'notified';
       readonly requestId: string;
+      readonly requester: Party;
       readonly recipient: Party;
       readonly noticeId: string;
       readonly notifiedAt: string;
     };
+
+/**
+ * A request in the ledger: its requester and its id. A message id is unique only for its sender
+ * (two countries may use the same one), so a request is never known by its id alone: otherwise
+ * one country's request, or a response to it, could stand in for another's.
+ */
+export function ledgerKey(requester: Party, requestId: string): string {
+  return `${requester}|${requestId}`;
+}
+
+/** The ledger key an event belongs to. */
+export function ledgerKeyOf(event: LedgerEvent): string {
+  return ledgerKey(event.requester, event.requestId);
+}
 
 const PRIORITIES: Readonly<Partial<Record<Priority, PriorityName>>> = {
   [Priority.PRIORITY_ROUTINE]: 'routine',
@@ -72,7 +89,9 @@ export function ledgerEventOf(envelope: Envelope): LedgerEvent | undefined {
   if (party === undefined || at === undefined) return undefined;
   if (envelope.messageType === 'information-response' && envelope.inReplyTo !== '') {
     const { inReplyTo: requestId, messageId: responseId } = envelope;
-    return { kind: 'answered', requestId, responder: party, responseId, answeredAt: at };
+    const requester = addresseeOf(envelope);
+    if (requester === undefined) return undefined;
+    return { kind: 'answered', requestId, requester, responder: party, responseId, answeredAt: at };
   }
   const dueAt = envelope.receipt?.replyDueAt;
   if (envelope.messageType !== 'information-request' || dueAt === undefined) return undefined;
@@ -98,6 +117,17 @@ export function partyOf(envelope: Envelope): Party | undefined {
   const national =
     origin?.kind === OriginKind.ORIGIN_KIND_NCB || origin?.kind === OriginKind.ORIGIN_KIND_AGENCY;
   return national && /^[A-Z]{2}$/.test(origin.country) ? origin.country : undefined;
+}
+
+/** The party a response is addressed to (its first named country, or the Secretariat). */
+function addresseeOf(envelope: Envelope): Party | undefined {
+  for (const { target } of envelope.destinations) {
+    if (target?.$case === 'country') return target.country;
+    if (target?.$case === 'channel' && target.channel === Channel.CHANNEL_SECRETARIAT) {
+      return SECRETARIAT;
+    }
+  }
+  return undefined;
 }
 
 function reachedRecipients(envelope: Envelope, requester: Party): Party[] {

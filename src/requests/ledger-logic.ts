@@ -4,11 +4,11 @@ import type { KeyedStateLogic } from '../links/stateful/keyed-state-processor';
 import type { Logger } from '../telemetry/logger';
 import { decodeLedgerEntry, decodeLedgerEvent, encodeJson } from './ledger-codec';
 import { applyLedgerEvent, type LedgerEntry } from './ledger-entry';
-import { ledgerEventOf, type LedgerEvent } from './ledger-event';
+import { ledgerEventOf, ledgerKeyOf, type LedgerEvent } from './ledger-event';
 
 /**
  * The ledger's first stage, a ReaderRuntime handler on the inboxes and the Secretariat stream:
- * requests and responses become ledger events keyed by request id, written before the handler
+ * requests and responses become ledger events keyed by requester and request id, written before the handler
  * resolves (so the runtime commits the message's offset only once its event is durable). A replay
  * writes the event again; events are idempotent, so that changes nothing.
  * @throws IntelrouteError KAFKA_UNAVAILABLE (retriable: the runtime tries again with backoff).
@@ -21,7 +21,7 @@ export function ledgerEventHandler(deps: {
     const event = ledgerEventOf(envelope);
     if (event === undefined) return;
     deps.logger.debug({ requestId: event.requestId, kind: event.kind }, 'ledger event');
-    await deps.producer.send([{ key: event.requestId, value: encodeJson(event) }]);
+    await deps.producer.send([{ key: ledgerKeyOf(event), value: encodeJson(event) }]);
   };
 }
 
@@ -35,6 +35,6 @@ export function ledgerLogic(): KeyedStateLogic<LedgerEvent, LedgerEntry> {
     decodeState: decodeLedgerEntry,
     encodeState: encodeJson,
     apply: async (key, event, entry) =>
-      event.requestId === key ? applyLedgerEvent(entry, event) : undefined,
+      ledgerKeyOf(event) === key ? applyLedgerEvent(entry, event) : undefined,
   };
 }

@@ -31,7 +31,7 @@ export function noticeEnvelope(
     ...(request.secretariatMayKnow || !toCountry ? [SECRETARIAT_DESTINATION] : []),
   ];
   return {
-    messageId: noticeIdOf(requestId, silentRecipient),
+    messageId: noticeIdOf(request.requester, requestId, silentRecipient),
     messageType: 'request-overdue-notice',
     schemaVersion: 1,
     origin: { kind: OriginKind.ORIGIN_KIND_SYSTEM, country: '', agencyId: '' },

@@ -50,7 +50,7 @@ export class ProcessedIds {
       .filter((mark) => mark !== undefined)
       .sort((a, b) => a.processedAtMs - b.processedAtMs);
     const now = this.now();
-    for (const mark of marks) this.window.add(mark.messageId, mark.processedAtMs, now);
+    for (const mark of marks) this.window.add(mark.identity, mark.processedAtMs, now);
     this.options.logger.info(
       { marks: marks.length, remembered: this.window.size, ms: now - started },
       'processed message ids loaded',
@@ -58,46 +58,46 @@ export class ProcessedIds {
   }
 
   /**
-   * True when the group already processed `messageId` within the window, or this process
-   * handled it and its commit is pending.
+   * True when the group already processed the message `identity` (messageIdentity: origin and
+   * id) within the window, or this process handled it and its commit is pending.
    */
-  seen(messageId: string): boolean {
-    return this.pending.has(messageId) || this.window.has(messageId, this.now());
+  seen(identity: string): boolean {
+    return this.pending.has(identity) || this.window.has(identity, this.now());
   }
 
-  /** The handler succeeded for `messageId`; its processed mark is not committed yet. */
-  handled(messageId: string): void {
-    this.pending.add(messageId);
+  /** The handler succeeded for `identity`; its processed mark is not committed yet. */
+  handled(identity: string): void {
+    this.pending.add(identity);
   }
 
-  /** The commit of these handled ids succeeded at `atMs` (each with its own time). */
-  committed(marks: ReadonlyArray<{ readonly messageId: string; readonly atMs: number }>): void {
+  /** The commit of these handled messages succeeded at `atMs` (each with its own time). */
+  committed(marks: ReadonlyArray<{ readonly identity: string; readonly atMs: number }>): void {
     const now = this.now();
-    for (const { messageId, atMs } of marks) {
-      this.pending.delete(messageId);
-      this.window.add(messageId, atMs, now);
+    for (const { identity, atMs } of marks) {
+      this.pending.delete(identity);
+      this.window.add(identity, atMs, now);
     }
   }
 
   /** The reader stopped before committing these: they will be read (and handled) again. */
-  abandoned(messageIds: readonly string[]): void {
-    for (const messageId of messageIds) this.pending.delete(messageId);
+  abandoned(identities: readonly string[]): void {
+    for (const identity of identities) this.pending.delete(identity);
   }
 
   /**
-   * Waits until no other partition of this process is handling `messageId`, then holds it;
-   * the returned function releases it (call it in a finally).
+   * Waits until no other partition of this process is handling the message `identity`, then
+   * holds it; the returned function releases it (call it in a finally).
    */
-  async claim(messageId: string): Promise<() => void> {
-    for (let held = this.claims.get(messageId); held !== undefined;) {
+  async claim(identity: string): Promise<() => void> {
+    for (let held = this.claims.get(identity); held !== undefined;) {
       await held;
-      held = this.claims.get(messageId);
+      held = this.claims.get(identity);
     }
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
-    this.claims.set(messageId, held);
+    this.claims.set(identity, held);
     return () => {
-      this.claims.delete(messageId);
+      this.claims.delete(identity);
       release();
     };
   }

@@ -3,10 +3,14 @@ import type { RecordLocation } from '../../kafka/transactional-writer';
 
 /**
  * A reader's mark that it processed a message (topic intel.v1.readers.processed, compacted,
- * key "<group>|<message_id>"). UTF-8 JSON, like intelroute's other own records; never payload.
+ * key "<group>|<origin>|<message_id>"). UTF-8 JSON, like intelroute's other own records; never
+ * payload. Marks written before origins were part of the key ("<group>|<message_id>") are read
+ * too, but match no message any more: at most one more delivery of those messages.
  */
 export interface ProcessedMark {
   readonly group: string;
+  /** messageIdentity: "<origin>|<message_id>". */
+  readonly identity: string;
   readonly messageId: string;
   /** When the handler succeeded (ms since epoch); the dedupe window counts from here. */
   readonly processedAtMs: number;
@@ -18,15 +22,16 @@ export interface ProcessedMark {
 
 const CONTENT_TYPE = 'application/json';
 
-/** The record key: "<group>|<message_id>". */
-export function processedKey(group: string, messageId: string): string {
-  return `${group}|${messageId}`;
+/** The record key: "<group>|<identity>". */
+export function processedKey(group: string, identity: string): string {
+  return `${group}|${identity}`;
 }
 
 /** The outbound record of a mark, for the reader's commit transaction. */
 export function encodeProcessedMark(topic: string, mark: ProcessedMark): OutboundRecord {
   const value = {
     group: mark.group,
+    identity: mark.identity,
     messageId: mark.messageId,
     processedAt: new Date(mark.processedAtMs).toISOString(),
     source: mark.source,
@@ -34,22 +39,22 @@ export function encodeProcessedMark(topic: string, mark: ProcessedMark): Outboun
   };
   return {
     topic,
-    key: Buffer.from(processedKey(mark.group, mark.messageId), 'utf8'),
+    key: Buffer.from(processedKey(mark.group, mark.identity), 'utf8'),
     value: Buffer.from(JSON.stringify(value), 'utf8'),
     headers: { 'content-type': CONTENT_TYPE },
   };
 }
 
 /**
- * The message id and time of a mark of `group`, or undefined for another group's mark, a
- * tombstone or an unreadable value (the store then simply does not know the id: at worst a
+ * The message identity and time of a mark of `group`, or undefined for another group's mark, a
+ * tombstone or an unreadable value (the store then simply does not know the message: at worst a
  * duplicate reaches the handler, which is what happens without a store).
  */
 export function parseProcessedMark(
   group: string,
   key: Buffer | null,
   value: Buffer | null,
-): { messageId: string; processedAtMs: number } | undefined {
+): { identity: string; processedAtMs: number } | undefined {
   const prefix = `${group}|`;
   const text = key?.toString('utf8');
   if (text === undefined || !text.startsWith(prefix) || value === null) return undefined;
@@ -57,7 +62,7 @@ export function parseProcessedMark(
     const parsed = JSON.parse(value.toString('utf8')) as { processedAt?: unknown };
     const at = typeof parsed.processedAt === 'string' ? Date.parse(parsed.processedAt) : NaN;
     if (Number.isNaN(at)) return undefined;
-    return { messageId: text.slice(prefix.length), processedAtMs: at };
+    return { identity: text.slice(prefix.length), processedAtMs: at };
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
 import type { KafkaMessage } from 'kafkajs';
+import { messageIdentity } from '../../contract/message-identity';
 import type { Envelope } from '../../generated/intelroute/v1/envelope';
 import { HEADERS, headerText, type OutboundRecord } from '../../kafka/record-format';
 import type { RecordLocation } from '../../kafka/transactional-writer';
@@ -43,7 +44,7 @@ export interface CommitEntry {
   /** For the `intelroute.reader.messages.processed` counter, once committed. */
   readonly outcome: ReaderOutcome;
   /** Set for a handled message: remembered as processed once committed. */
-  readonly processed?: { readonly messageId: string; readonly atMs: number };
+  readonly processed?: { readonly identity: string; readonly atMs: number };
   /** The record's `process` span, ended once the commit is decided. */
   readonly span?: SpanScope;
 }
@@ -117,9 +118,11 @@ export async function processRecord(
     span?.setAttribute(ATTR.errorType, DEAD_LETTER_REASONS.undecodable);
     return done(deadLetterEntry(deps, location, undefined, decoded.headers, failure));
   }
-  const release = await deps.processedIds.claim(decoded.envelope.messageId);
+  // Origin and id together: another sender's message under the same id is not a copy.
+  const identity = messageIdentity(decoded.envelope);
+  const release = await deps.processedIds.claim(identity);
   try {
-    if (deps.processedIds.seen(decoded.envelope.messageId)) {
+    if (deps.processedIds.seen(identity)) {
       deps.logger.debug(
         { ...location, messageId: decoded.envelope.messageId },
         'duplicate skipped',
@@ -156,8 +159,9 @@ async function handle(
   deps.retries.settled(location);
   const facts = factsOf(envelope, trace.traceId);
   if (tried.kind === 'failed') return done(gaveUp(deps, location, decoded, facts, tried));
-  deps.processedIds.handled(envelope.messageId);
-  return done(handledEntry(deps, location, facts));
+  const identity = messageIdentity(envelope);
+  deps.processedIds.handled(identity);
+  return done(handledEntry(deps, location, facts, identity));
 }
 
 /** The dead letter of a message whose handler gave up. */
@@ -181,10 +185,12 @@ function handledEntry(
   deps: ProcessorDeps,
   location: RecordLocation,
   facts: MessageFacts,
+  identity: string,
 ): CommitEntry {
   const atMs = deps.now();
   const mark = encodeProcessedMark(deps.processedTopic, {
     group: deps.group,
+    identity,
     messageId: facts.messageId,
     processedAtMs: atMs,
     source: location,
@@ -194,7 +200,7 @@ function handledEntry(
     records: [mark],
     events: [readerEvent(deps, 'delivered', location, facts, atMs)],
     outcome: 'delivered',
-    processed: { messageId: facts.messageId, atMs },
+    processed: { identity, atMs },
   };
 }
 

@@ -26,7 +26,7 @@ export interface PendingCommitDeps extends CommitDeps {
 export class PendingCommit {
   private records: OutboundRecord[] = [];
   private events: ReaderEvent[] = [];
-  private marks: Array<{ messageId: string; atMs: number }> = [];
+  private marks: Array<{ identity: string; atMs: number }> = [];
   private entries: CommitEntry[] = [];
   private nextOffset: string | undefined;
   private count = 0;
@@ -78,7 +78,7 @@ export class PendingCommit {
       );
     } finally {
       if (committed) this.deps.processedIds.committed(marks);
-      else this.deps.processedIds.abandoned(marks.map((mark) => mark.messageId));
+      else this.deps.processedIds.abandoned(marks.map((mark) => mark.identity));
       this.settle(entries, committed);
     }
     return committed;

@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { messageIdentity } from '../../contract/message-identity';
 import { IntelrouteError } from '../../errors';
 import type { Logger } from '../../telemetry/logger';
 import type { ReaderDelivery } from '../runtime/reader-types';
@@ -55,9 +56,9 @@ export class FileSink implements Sink {
         'removed an unfinished last line left by a crash',
       );
     }
-    for (const id of tail.messageIds) this.remember(id);
+    for (const id of tail.identities) this.remember(id);
     this.options.logger.info(
-      { file: this.options.file, idsInTail: tail.messageIds.length },
+      { file: this.options.file, idsInTail: tail.identities.length },
       'output file opened',
     );
   }
@@ -68,7 +69,8 @@ export class FileSink implements Sink {
    * fsync: each still resolves only once durable.
    */
   deliver(delivery: ReaderDelivery): Promise<void> {
-    const id = delivery.envelope.messageId;
+    // Origin and id: another sender's message under the same id is another message.
+    const id = messageIdentity(delivery.envelope);
     if (this.written.has(id)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.waiting.push({ id, line: jsonLine(delivery), resolve, reject });

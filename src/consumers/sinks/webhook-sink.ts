@@ -1,3 +1,4 @@
+import { messageIdentity } from '../../contract/message-identity';
 import { IntelrouteError } from '../../errors';
 import { formatTraceparent } from '../../telemetry/trace-context';
 import type { ReaderDelivery } from '../runtime/reader-types';
@@ -41,7 +42,8 @@ export class WebhookSink implements Sink {
         redirect: 'manual',
         headers: {
           'content-type': 'application/json',
-          'idempotency-key': delivery.envelope.messageId,
+          // "<origin>|<message_id>": ids are unique per sender only.
+          'idempotency-key': messageIdentity(delivery.envelope),
           traceparent: formatTraceparent(delivery.trace),
         },
         body: JSON.stringify(messageDocument(delivery)),

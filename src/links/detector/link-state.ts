@@ -28,8 +28,8 @@ export interface LinkState {
 }
 
 /**
- * The state after indexing `observation`, or undefined when nothing changes: the report is
- * indexed already (a replay), or the selector holds `maxObservations` and the country is in it
+ * The state after indexing `observation`, or undefined when nothing changes: the report (country
+ * and message id) is indexed already (a replay), or the selector holds `maxObservations` and the country is in it
  * already (a new country is always indexed: it is what a link is made of). Pure.
  */
 export function applyObservation(
@@ -40,7 +40,11 @@ export function applyObservation(
   const { selectorKey, kind, ...stored } = observation;
   const current = state ?? { selectorKey, kind, observations: [], told: {}, refused: {} };
   const { observations } = current;
-  if (observations.some((o) => o.messageId === stored.messageId)) return undefined;
+  // A report is its country's and its id together: another country's report under the same id is
+  // another report (ids are unique per sender only).
+  const sameReport = (o: typeof stored) =>
+    o.messageId === stored.messageId && o.country === stored.country;
+  if (observations.some(sameReport)) return undefined;
   const known = observations.some((o) => o.country === stored.country);
   if (known && observations.length >= maxObservations) return undefined;
   return { ...current, observations: [...observations, stored] };

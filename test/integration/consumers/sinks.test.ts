@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { FileSink, WebhookSink, type ReaderDelivery } from '../../../src/consumers';
+import { OriginKind } from '../../../src/generated/intelroute/v1/envelope';
 import { silentLogger } from '../../../src/telemetry/logger';
 import { routedEnvelope } from './consumer-fixtures';
 
@@ -20,11 +21,11 @@ function delivery(): ReaderDelivery {
 describe('the file sink', () => {
   const file = (): string =>
     path.join(mkdtempSync(path.join(os.tmpdir(), 'file-sink-')), 'out.jsonl');
-  const lines = (name: string): Array<{ messageId: string }> =>
+  const lines = (name: string): Array<{ messageId: string; origin: string }> =>
     readFileSync(name, 'utf8')
       .split('\n')
       .slice(0, -1)
-      .map((line) => JSON.parse(line) as { messageId: string });
+      .map((line) => JSON.parse(line) as { messageId: string; origin: string });
   const sink = (name: string): FileSink =>
     new FileSink({ file: name, tailScanBytes: 1 << 20, logger: silentLogger() });
 
@@ -58,6 +59,31 @@ describe('the file sink', () => {
       [...written, cut].map((d) => d.envelope.messageId),
     );
   });
+
+  it('writes two origins’ messages under one id as two messages, before and after a restart', async () => {
+    const name = file();
+    const fromFrance = delivery();
+    const fromGermany = {
+      ...fromFrance,
+      envelope: {
+        ...fromFrance.envelope,
+        origin: { kind: OriginKind.ORIGIN_KIND_NCB, country: 'DE', agencyId: '' },
+      },
+    };
+    const first = sink(name);
+    await first.open();
+    await first.deliver(fromFrance);
+    await first.close();
+    const restarted = sink(name);
+    await restarted.open();
+    await restarted.deliver(fromFrance); // a replay: already in the file
+    await restarted.deliver(fromGermany);
+    await restarted.close();
+    expect(lines(name).map((l) => [l.origin, l.messageId])).toEqual([
+      ['ncb:FR', fromFrance.envelope.messageId],
+      ['ncb:DE', fromFrance.envelope.messageId],
+    ]);
+  });
 });
 
 describe('the webhook sink', () => {
@@ -89,14 +115,14 @@ describe('the webhook sink', () => {
   });
   beforeEach(() => (received.length = 0));
 
-  it('POSTs the document with the message id as idempotency key and the trace', async () => {
+  it('POSTs the document with origin and message id as idempotency key, and the trace', async () => {
     answer = () => 204;
     const d = delivery();
     await new WebhookSink({ url, timeoutMs: 2000 }).deliver(d);
     expect(received).toHaveLength(1);
     expect(received[0]?.headers).toMatchObject({
       'content-type': 'application/json',
-      'idempotency-key': d.envelope.messageId,
+      'idempotency-key': `ncb:FR|${d.envelope.messageId}`,
       traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`,
     });
     expect(received[0]?.body).toMatchObject({

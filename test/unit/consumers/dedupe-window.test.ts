@@ -50,17 +50,18 @@ describe('DedupeWindow', () => {
 describe('processed marks', () => {
   const source = { topic: 't', partition: 1, offset: '42' };
 
-  it('round-trip for their own group only', () => {
+  it('round-trip for their own group only, keyed by origin and id', () => {
     const record = encodeProcessedMark('p', {
       group: 'intelroute.reader.country.FR',
+      identity: 'ncb:DE|m-1',
       messageId: 'm-1',
       processedAtMs: Date.parse('2025-03-14T09:30:00.000Z'),
       source,
       instanceId: 'i',
     });
-    expect(record.key.toString()).toBe('intelroute.reader.country.FR|m-1');
+    expect(record.key.toString()).toBe('intelroute.reader.country.FR|ncb:DE|m-1');
     expect(parseProcessedMark('intelroute.reader.country.FR', record.key, record.value)).toEqual({
-      messageId: 'm-1',
+      identity: 'ncb:DE|m-1',
       processedAtMs: Date.parse('2025-03-14T09:30:00.000Z'),
     });
     expect(

@@ -22,7 +22,7 @@ function setup(write: (job: WriteJob<ReaderEvent>) => Promise<[]>) {
       produceDuration: (_ms, { outcome }) => produce.push(outcome),
     },
     processedIds: {
-      committed: (marks) => committed.push(...marks.map((m) => m.messageId)),
+      committed: (marks) => committed.push(...marks.map((m) => m.identity)),
       abandoned: (ids) => abandoned.push(...ids),
     },
     maxMessages: 3,
@@ -44,7 +44,7 @@ const entry = (id?: string): CommitEntry => ({
   records: [{ topic: 'p', key: Buffer.from('k'), value: Buffer.from(id ?? 'skip'), headers: {} }],
   events: [],
   outcome: id === undefined ? 'duplicate' : 'delivered',
-  ...(id === undefined ? {} : { processed: { messageId: id, atMs: 1 } }),
+  ...(id === undefined ? {} : { processed: { identity: id, atMs: 1 } }),
   span: { end: () => ended.push(id ?? 'skip') } as unknown as SpanScope,
 });
 const context = { heartbeat: async () => undefined, signal: new AbortController().signal };

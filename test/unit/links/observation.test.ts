@@ -112,6 +112,9 @@ describe('observationsOf', () => {
     const state = applyObservation(undefined, first, 10);
     expect(state).toBeDefined();
     expect(applyObservation(state, first, 10)).toBeUndefined();
+    // Another country's report under the same id is another report: it makes the link.
+    const other = applyObservation(state, { ...first, country: 'DE' }, 10);
+    expect(other?.observations.map((o) => o.country)).toEqual([first.country, 'DE']);
     expect(decodeLinkState(encodeLinkState(state as NonNullable<typeof state>))).toEqual(state);
     expect(decodeLinkState(Buffer.from('{"selectorKey":"x"}'))).toBeUndefined();
   });

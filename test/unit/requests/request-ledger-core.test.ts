@@ -20,7 +20,7 @@ import {
   recipientStatuses,
   type LedgerEntry,
 } from '../../../src/requests/ledger-entry';
-import { ledgerEventOf, type LedgerEvent } from '../../../src/requests/ledger-event';
+import { ledgerEventOf, ledgerKeyOf, type LedgerEvent } from '../../../src/requests/ledger-event';
 import { statusLines } from '../../../src/requests/ledger-status';
 import { noticeEnvelope } from '../../../src/requests/notice-envelope';
 import { decideRoutes } from '../../../src/routing';
@@ -65,6 +65,7 @@ const opened = (recipients: string[], secretariatMayKnow = true): LedgerEvent =>
 const answered = (responder: string): LedgerEvent => ({
   kind: 'answered',
   requestId: REQUEST_ID,
+  requester: 'FR',
   responder,
   responseId: `00000000-0000-4000-8000-0000000000${responder === 'DE' ? '01' : '02'}`,
   answeredAt: RECEIVED.toISOString(),
@@ -72,8 +73,9 @@ const answered = (responder: string): LedgerEvent => ({
 const notified = (recipient: string): LedgerEvent => ({
   kind: 'notified',
   requestId: REQUEST_ID,
+  requester: 'FR',
   recipient,
-  noticeId: noticeIdOf(REQUEST_ID, recipient),
+  noticeId: noticeIdOf('FR', REQUEST_ID, recipient),
   notifiedAt: DUE.toISOString(),
 });
 
@@ -118,10 +120,16 @@ describe('ledger events from messages', () => {
       {
         type: 'information-response',
         origin: { kind: OriginKind.ORIGIN_KIND_AGENCY, country: 'DE', agencyId: 'bka' },
+        destinations: [country('FR')],
       },
       { messageId: '00000000-0000-4000-8000-000000000001', inReplyTo: REQUEST_ID },
     );
     expect(ledgerEventOf(response)).toEqual(answered('DE'));
+    expect(ledgerKeyOf(answered('DE'))).toBe(`FR|${REQUEST_ID}`);
+    // The same request id used by IT: the response to IT's request is IT's business only.
+    const toItaly = ledgerEventOf({ ...response, destinations: [country('IT')] });
+    expect(toItaly === undefined ? undefined : ledgerKeyOf(toItaly)).toBe(`IT|${REQUEST_ID}`);
+    expect(ledgerEventOf({ ...response, destinations: [] })).toBeUndefined(); // whose request?
     expect(ledgerEventOf(received({ type: 'online-vendor-report' }))).toBeUndefined();
     expect(ledgerEventOf(received({ type: 'information-response' }))).toBeUndefined();
   });
@@ -198,7 +206,7 @@ describe('request-overdue-notice envelopes', () => {
       silentRecipient: 'ES',
       recipientCount: 2,
     });
-    expect(notice.messageId).toBe(noticeIdOf(REQUEST_ID, 'ES'));
+    expect(notice.messageId).toBe(noticeIdOf('FR', REQUEST_ID, 'ES'));
     expect(noticeEnvelope(REQUEST_ID, request, 'ES')).toEqual(notice);
   });
 

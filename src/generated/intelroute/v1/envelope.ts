@@ -387,6 +387,7 @@ export interface Envelope {
    * Sender-chosen identifier and idempotency key: a UUID (RFC 9562) in canonical lowercase text,
    * e.g. "0c4d1f9e-7a2b-4c8e-9f3a-2b1d5e6f7a8b". Resending the same message_id from the same
    * origin within the gateway's idempotency window returns the first result and writes nothing.
+   * Unique per origin only: readers identify a message by origin and message_id together.
    * Required.
    */
   messageId: string;

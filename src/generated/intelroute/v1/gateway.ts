@@ -1451,7 +1451,8 @@ export const IntelGatewayService = {
    * before the stream ends are delivered again on the next Subscribe by the same identity,
    * which resumes after the last acknowledged message. Delivery is at least once: a message can
    * come twice (redelivered after a reconnect, or a sender's retry whose first attempt had also
-   * landed), always with the same message_id; store by message_id.
+   * landed), always with the same origin and message_id; store by origin and message_id
+   * together: a message_id is unique per sender only, two origins may use the same one.
    */
   subscribe: {
     path: "/intelroute.v1.IntelGateway/Subscribe" as const,
@@ -1488,7 +1489,8 @@ export interface IntelGatewayServer extends UntypedServiceImplementation {
    * before the stream ends are delivered again on the next Subscribe by the same identity,
    * which resumes after the last acknowledged message. Delivery is at least once: a message can
    * come twice (redelivered after a reconnect, or a sender's retry whose first attempt had also
-   * landed), always with the same message_id; store by message_id.
+   * landed), always with the same origin and message_id; store by origin and message_id
+   * together: a message_id is unique per sender only, two origins may use the same one.
    */
   subscribe: handleBidiStreamingCall<SubscribeRequest, SubscribeResponse>;
 }
@@ -1533,7 +1535,8 @@ export interface IntelGatewayClient extends Client {
    * before the stream ends are delivered again on the next Subscribe by the same identity,
    * which resumes after the last acknowledged message. Delivery is at least once: a message can
    * come twice (redelivered after a reconnect, or a sender's retry whose first attempt had also
-   * landed), always with the same message_id; store by message_id.
+   * landed), always with the same origin and message_id; store by origin and message_id
+   * together: a message_id is unique per sender only, two origins may use the same one.
    */
   subscribe(): ClientDuplexStream<SubscribeRequest, SubscribeResponse>;
   subscribe(options: Partial<CallOptions>): ClientDuplexStream<SubscribeRequest, SubscribeResponse>;
