@@ -190,6 +190,12 @@ export class ReaderRuntime {
       this.lag = new ConsumerLagTracker(this.options.stream.group); // only partitions we own
       this.startRefresh();
     });
+    // A fetch holding only commit markers or aborted records calls no eachBatch: the lag moves
+    // past them here, so a caught-up reader reports 0 (the last offset is usually a marker).
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize !== 0 || payload.firstOffset === null) return;
+      this.lag.record(payload.topic, payload.partition, payload.highWatermark, payload.lastOffset);
+    });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.logger.error({ err: text(payload.error), restart: payload.restart }, 'consumer crashed');
       if (!payload.restart && this.currentState === 'running') void this.close('failed');
@@ -223,6 +229,7 @@ export class ReaderRuntime {
     const pending = this.pendingCommit(batch.topic, batch.partition);
     const commit = { heartbeat, signal };
     const deps = processorDeps(this.options, this.ids(), this.retries, this.logger);
+    let handled = 0;
     try {
       for (const message of batch.messages) {
         if (!isRunning() || isStale() || signal.aborted) break;
@@ -234,6 +241,7 @@ export class ReaderRuntime {
         }
         pending.add(result.entry, message.offset);
         resolveOffset(message.offset);
+        handled += 1;
         this.lag.record(batch.topic, batch.partition, batch.highWatermark, message.offset);
         if (pending.due) {
           const slow = pending.dueByAge;
@@ -247,6 +255,11 @@ export class ReaderRuntime {
       throw error;
     }
     await pending.flush(commit);
+    // All of it handled: the lag counts from the batch's last offset, a trailing commit marker
+    // included (it is no record to read: a caught-up reader then reports 0).
+    if (handled === batch.messages.length) {
+      this.lag.record(batch.topic, batch.partition, batch.highWatermark, batch.lastOffset());
+    }
   }
 
   private pendingCommit(topic: string, partition: number): PendingCommit {

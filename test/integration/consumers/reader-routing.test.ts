@@ -2,6 +2,11 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { TopicsConfig } from '../../../src/config';
 import { ReaderRuntime, readerStream, type ReaderDelivery } from '../../../src/consumers';
 import { TOPICS, countryTopic } from '../../../src/contract/topic-names';
+import {
+  noopIntelrouteMetrics,
+  type IntelrouteMetrics,
+  type LagReading,
+} from '../../../src/telemetry';
 import { silentLogger } from '../../../src/telemetry/logger';
 import { eventually } from '../../helpers/eventually';
 import { testKafkaClient } from '../../helpers/kafka';
@@ -80,5 +85,43 @@ describe('country readers', () => {
     // The handler gets the message's trace (a child span of the gateway's trace id).
     const fr = seen.get('FR')?.find((d) => d.envelope.messageId === toFrAndDe.messageId);
     expect(fr?.trace.traceId).toBe(toFrAndDe.receipt?.traceId);
+  });
+  it('reports a lag of 0 once caught up with transactional writes (commit markers are not records to read)', async () => {
+    let readLag: (() => LagReading) | undefined;
+    const metrics: IntelrouteMetrics = {
+      ...noopIntelrouteMetrics(),
+      observeConsumerLag: (read) => {
+        readLag = read;
+        return () => undefined;
+      },
+    };
+    const reader = new ReaderRuntime({
+      kafka,
+      logger: silentLogger(),
+      stream: readerStream({ kind: 'country-inbox', country: 'DE' }, topics.prefix),
+      instanceId: 'reader-country-DE-lag',
+      topicPrefix: topics.prefix,
+      handler: async () => undefined,
+      settings: testSettings(),
+      metrics,
+    });
+    readers.push(reader);
+    await reader.start();
+    const inbox = `${topics.prefix}${countryTopic('DE')}`;
+    // Several transactions, each ending in a commit marker, on both partitions.
+    const landed = await writeRecords(
+      kafka,
+      Array.from({ length: 12 }, () =>
+        recordsFor(routedEnvelope('seizure-report'), [inbox]),
+      ).flat(),
+    );
+    const group = readerStream({ kind: 'country-inbox', country: 'DE' }, topics.prefix).group;
+    await eventually(() => committedPast(admin, group, landed), Boolean);
+    const lag = await eventually(
+      async () => [...(await (readLag?.() ?? []))].filter((s) => s.topic === inbox),
+      (samples) => samples.length > 0 && samples.every((s) => s.lag === 0),
+      { timeoutMs: 20_000, intervalMs: 250 },
+    );
+    expect(lag.map((s) => s.lag)).toEqual([0]);
   });
 });
