@@ -15,6 +15,7 @@ import { PROJECT_ROOT, type GatewayConfig, type IntelrouteConfig } from '../conf
 import { loadContractDefinition } from '../contract/contract-definition';
 import { TOPICS } from '../contract/topic-names';
 import type { TransactionalWriter, WriterState } from '../kafka/transactional-writer';
+import { KafkaLiveness } from '../kafka/kafka-liveness';
 import { loadRuleSet, type RuleSet } from '../routing';
 import { noopIntelrouteMetrics, type IntelrouteMetrics, type Logger } from '../telemetry';
 import { loadSchemaRegistry } from '../validation';
@@ -72,6 +73,7 @@ export class Gateway {
   private server!: GatewayServer;
   private credentials!: GatewayCredentials;
   private guard!: ConnectionGuard;
+  private liveness!: KafkaLiveness;
   private subscriptions!: SubscriptionService;
   private instance = '';
 
@@ -104,7 +106,11 @@ export class Gateway {
   }
 
   private canServe(): boolean {
-    return this.writerState === 'ready' && this.guard?.saturation === undefined;
+    return (
+      this.writerState === 'ready' &&
+      this.liveness?.alive !== false &&
+      this.guard?.saturation === undefined
+    );
   }
 
   /** Messages being processed now. */
@@ -152,6 +158,13 @@ export class Gateway {
       maxInFlightLimit: this.deps.readers.readers.subscriptionMaxInFlightLimit,
     });
     await this.subscriptions.start();
+    // Kafka's death is noticed without traffic (the writer learns it only from a write).
+    this.liveness = new KafkaLiveness({
+      kafka: this.deps.kafka,
+      logger: this.logger,
+      onChange: () => this.server?.setServing(this.canServe()),
+    });
+    this.liveness.start();
     this.guard = new ConnectionGuard({
       limits: config,
       settingsTimeoutMs: config.http2SettingsTimeoutMs,
@@ -209,6 +222,7 @@ export class Gateway {
     await this.server?.stop(Math.max(1000, grace / 4));
     await this.pipeline?.flushBackground();
     await this.writer?.stop();
+    await this.liveness?.stop();
     await this.admin.disconnect().catch(() => undefined);
     this.state = 'stopped';
     this.logger.info('gateway stopped');
