@@ -64,6 +64,9 @@ export async function startIntelroute(options: StartOptions): Promise<RunningInt
       });
       const cluster = localKafka;
       stack.push(() => cluster.stop());
+      for (const node of cluster.nodes()) {
+        logger.info({ node: node.nodeId, pid: node.pid, log: node.logFile }, 'local Kafka node up');
+      }
       brokers = cluster.brokers;
     }
     if (allInOne) await provisionTopics(config, brokers, logger);

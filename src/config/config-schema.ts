@@ -47,6 +47,7 @@ export const CONFIG_SCHEMA = {
         heapMb: { type: 'integer', minimum: 128, maximum: 65536, default: 512 },
         startTimeoutMs: { type: 'integer', minimum: 1000, default: 120000 },
         cacheDir: { type: ['string', 'null'], minLength: 1, default: null },
+        dataDir: { type: ['string', 'null'], minLength: 1, default: null },
       },
     },
     gateway: {

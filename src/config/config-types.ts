@@ -47,6 +47,11 @@ export interface LocalKafkaConfig {
   readonly startTimeoutMs: number;
   /** Where fetched jars are cached; null means `<project>/.cache/local-kafka`. */
   readonly cacheDir: string | null;
+  /**
+   * Where `start` and `kafka start` keep the local cluster's data across restarts (null: the
+   * project's `.intelroute/kafka`; `--ephemeral` runs a throwaway one in a temp folder).
+   */
+  readonly dataDir: string | null;
 }
 
 export interface TopicsConfig {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { IntelrouteError } from '../errors';
 import { headerText } from './record-format';
+import { restartUnlessStopped } from './consumer-retry';
 import { retryRetriable } from './retry-retriable';
 
 /** A record read back from a topic, with where it sits (`offset`: 64-bit offset as text). */
@@ -81,11 +82,13 @@ export async function readTopicToEnd(
   if (pending.size === 0) return [];
 
   const groupId = `intelroute-topic-reader-${randomUUID()}`;
+  let finished = false;
   const consumer = deps.kafka.consumer({
     groupId,
     readUncommitted: false,
     allowAutoTopicCreation: false,
     maxWaitTimeInMs: 500,
+    retry: restartUnlessStopped(() => finished),
   });
   const records: TopicRecord[] = [];
   try {
@@ -99,6 +102,7 @@ export async function readTopicToEnd(
       progress.cancel();
     }
   } finally {
+    finished = true;
     await consumer.disconnect().catch(() => undefined);
     // Best effort: an empty group with no offsets is also expired by the broker on its own.
     await deps.admin.deleteGroups([groupId]).catch(() => undefined);

@@ -20,3 +20,17 @@ export async function findFreePorts(count: number): Promise<number[]> {
   while (ports.size < count) ports.add(await findFreePort());
   return [...ports];
 }
+
+/** True when every port of `ports` can be bound on 127.0.0.1 now. */
+export async function portsFree(ports: readonly number[]): Promise<boolean> {
+  for (const port of ports) {
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.unref();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (!free) return false;
+  }
+  return true;
+}

@@ -7,6 +7,12 @@ import type { LocalNodeSpec } from './node-properties';
 
 export type KafkaNodeState = 'stopped' | 'running' | 'paused' | 'crashed';
 
+/** How a JVM ended: its exit code, or the signal that ended it. */
+export interface NodeExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
 export interface KafkaNodeProcessOptions {
   readonly spec: LocalNodeSpec;
   readonly javaExecutable: string;
@@ -29,6 +35,7 @@ export class KafkaNodeProcess {
   private exited: Promise<void> = Promise.resolve();
   private currentState: KafkaNodeState = 'stopped';
   private stopping = false;
+  private readonly crashListeners = new Set<(exit: NodeExit) => void>();
 
   constructor(private readonly options: KafkaNodeProcessOptions) {}
 
@@ -76,8 +83,11 @@ export class KafkaNodeProcess {
     this.stopping = false;
     this.currentState = 'running';
     this.exited = new Promise((resolve) => {
-      java.once('exit', () => {
-        if (!this.stopping) this.currentState = 'crashed';
+      java.once('exit', (code, exitSignal) => {
+        if (!this.stopping) {
+          this.currentState = 'crashed';
+          for (const listener of this.crashListeners) listener({ code, signal: exitSignal });
+        }
         this.watchdog?.kill('SIGKILL');
         this.watchdog = undefined;
         resolve();
@@ -128,6 +138,12 @@ export class KafkaNodeProcess {
   /** Resolves when the JVM has exited (at once if none runs). */
   whenExited(): Promise<void> {
     return this.exited;
+  }
+
+  /** Calls `listener` when the JVM exits without having been told to; returns the unsubscribe. */
+  onCrash(listener: (exit: NodeExit) => void): () => void {
+    this.crashListeners.add(listener);
+    return () => this.crashListeners.delete(listener);
   }
 }
 

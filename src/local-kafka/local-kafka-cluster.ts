@@ -1,15 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
 import { IntelrouteError } from '../errors';
 import { createKafkaClient } from '../kafka/kafka-client';
 import { silentLogger, type Logger } from '../telemetry/logger';
-import { findFreePorts } from './free-port';
+import {
+  clusterFolder,
+  saveCluster,
+  type ClusterFolder,
+  type SavedCluster,
+} from './cluster-folder';
+import { findFreePorts, portsFree } from './free-port';
 import { findJava } from './java-runtime';
 import { ensureKafkaJars } from './kafka-jars';
-import { KafkaNodeProcess, type KafkaNodeState } from './kafka-node-process';
+import { KafkaNodeProcess, type KafkaNodeState, type NodeExit } from './kafka-node-process';
 import { brokerLoggingFor } from './broker-logging';
 import {
   clusterIdFrom,
@@ -32,6 +37,11 @@ export interface LocalKafkaOptions {
   readonly stopGraceMs?: number;
   /** More listeners on every node, e.g. one advertised behind a fault-injecting proxy. */
   readonly extraListeners?: readonly ExtraListener[];
+  /**
+   * A folder the cluster keeps its data in across restarts (its ports and cluster id too), so a
+   * restart finds every message; none: a temp folder removed by stop().
+   */
+  readonly dataDir?: string | null;
 }
 
 /**
@@ -67,8 +77,9 @@ type ClusterState = 'running' | 'stopping' | 'stopped';
 
 /**
  * A real Apache Kafka cluster (KRaft, every node broker+controller) on 127.0.0.1, for
- * development, tests and benchmarks. Data lives in a temp folder removed by stop(); when a start
- * fails the folder is kept and the error names the broker log.
+ * development, tests and benchmarks. Data lives in `dataDir`, kept across restarts, or in a temp
+ * folder removed by stop(); when a start fails the folder is kept and the error names the broker
+ * log.
  */
 export class LocalKafkaCluster {
   private state: ClusterState = 'running';
@@ -76,7 +87,7 @@ export class LocalKafkaCluster {
   private constructor(
     private readonly processes: readonly KafkaNodeProcess[],
     private readonly specs: readonly LocalNodeSpec[],
-    readonly rootDir: string,
+    private readonly folder: ClusterFolder,
     private readonly options: LocalKafkaOptions,
     private readonly logger: Logger,
   ) {}
@@ -96,12 +107,13 @@ export class LocalKafkaCluster {
       onProgress: (line) => logger.info(line),
     });
     const extra = checkExtraListeners(options.extraListeners ?? []);
-    const rootDir = mkdtempSync(path.join(os.tmpdir(), 'intelroute-kafka-'));
+    const folder = clusterFolder(options.dataDir, options.nodes);
+    const { rootDir } = folder;
     const perNode = 2 + extra.length;
-    const ports = await findFreePorts(options.nodes * perNode);
+    const ports = await nodePorts(folder.saved, options.nodes, perNode, logger);
     const specs = Array.from({ length: options.nodes }, (_, index) => {
       const nodeId = index + 1;
-      const own = ports.slice(index * perNode, (index + 1) * perNode);
+      const own = ports[index] as number[];
       const listeners: NodeListener[] = extra.map((listener, at) => ({
         name: listener.name,
         port: own[2 + at] as number,
@@ -109,7 +121,7 @@ export class LocalKafkaCluster {
       }));
       return nodeSpec(rootDir, nodeId, own[0] as number, own[1] as number, listeners);
     });
-    const clusterId = newClusterId();
+    const clusterId = folder.saved?.clusterId ?? newClusterId();
     const logging = brokerLoggingFor(options.version);
     const processes = await Promise.all(
       specs.map(async (spec) => {
@@ -119,7 +131,10 @@ export class LocalKafkaCluster {
         writeFileSync(propertiesFile, renderServerProperties(spec, specs));
         writeFileSync(loggingFile, logging.render(spec.logDir));
         const loggingFlag = logging.jvmFlag(loggingFile);
-        await formatStorage(java.executable, libsDir, clusterId, propertiesFile, loggingFlag);
+        // A kept node's storage is formatted already: its data is what the restart is for.
+        if (!existsSync(path.join(spec.dataDir, 'meta.properties'))) {
+          await formatStorage(java.executable, libsDir, clusterId, propertiesFile, loggingFlag);
+        }
         return new KafkaNodeProcess({
           spec,
           javaExecutable: java.executable,
@@ -130,8 +145,10 @@ export class LocalKafkaCluster {
         });
       }),
     );
-    const cluster = new LocalKafkaCluster(processes, specs, rootDir, options, logger);
-    logger.info({ nodes: options.nodes, dir: rootDir, version: options.version }, 'starting');
+    saveCluster(folder, { clusterId, nodes: options.nodes, ports });
+    const cluster = new LocalKafkaCluster(processes, specs, folder, options, logger);
+    const kept = folder.kept;
+    logger.info({ nodes: options.nodes, dir: rootDir, kept, version: options.version }, 'starting');
     processes.forEach((node) => node.launch());
     try {
       await cluster.waitUntilReady(processes.map((node) => node.nodeId));
@@ -142,6 +159,11 @@ export class LocalKafkaCluster {
     }
     logger.info({ brokers: cluster.brokers.join(',') }, 'local Kafka is ready');
     return cluster;
+  }
+
+  /** The folder of the nodes' data and logs. */
+  get rootDir(): string {
+    return this.folder.rootDir;
   }
 
   /** Bootstrap addresses of every node, `127.0.0.1:port`. */
@@ -168,6 +190,19 @@ export class LocalKafkaCluster {
     const listener = this.specOf(nodeId).extraListeners?.find((l) => l.name === name);
     if (listener === undefined) throw new RangeError(`node ${nodeId} has no listener ${name}`);
     return `127.0.0.1:${listener.port}`;
+  }
+
+  /**
+   * Calls `listener` when a node's JVM exits without being told to (killed by someone else, out
+   * of memory, a failed disk): the cluster lost it. Returns the unsubscribe.
+   */
+  onNodeCrash(
+    listener: (crash: { nodeId: number; logFile: string } & NodeExit) => void,
+  ): () => void {
+    const stops = this.processes.map((node) =>
+      node.onCrash((exit) => listener({ nodeId: node.nodeId, logFile: node.logFile, ...exit })),
+    );
+    return () => stops.forEach((stop) => stop());
   }
 
   /** SIGKILL one node. */
@@ -221,15 +256,18 @@ export class LocalKafkaCluster {
     }
   }
 
-  /** Stops every node (controlled, then SIGKILL after the grace) and removes the data. Idempotent. */
+  /**
+   * Stops every node (controlled, then SIGKILL after the grace) and removes the data unless it
+   * is kept (`dataDir`). Idempotent.
+   */
   async stop(): Promise<void> {
     if (this.state !== 'running') return;
     this.state = 'stopping';
     const grace = this.options.stopGraceMs ?? 15000;
     await Promise.all(this.processes.map((node) => node.stop(grace)));
-    rmSync(this.rootDir, { recursive: true, force: true });
+    if (!this.folder.kept) rmSync(this.rootDir, { recursive: true, force: true });
     this.state = 'stopped';
-    this.logger.info('local Kafka stopped');
+    this.logger.info({ kept: this.folder.kept ? this.rootDir : null }, 'local Kafka stopped');
   }
 
   private node(nodeId: number): KafkaNodeProcess {
@@ -324,6 +362,27 @@ export function checkExtraListeners(listeners: readonly ExtraListener[]): readon
  * A random cluster id that does not start with '-' (the storage tool would read it as an
  * option), as Kafka's own Uuid.randomUuid() ensures.
  */
+/**
+ * The ports of each node: those a kept cluster used before when they are all free (clients and
+ * the nodes themselves find it where it was), else new free ones.
+ */
+async function nodePorts(
+  saved: SavedCluster | undefined,
+  nodes: number,
+  perNode: number,
+  logger: Logger,
+): Promise<number[][]> {
+  const before = saved?.ports.map((own) => [...own]);
+  if (before !== undefined && before.every((own) => own.length === perNode)) {
+    if (await portsFree(before.flat())) return before;
+    logger.warn({ ports: before.flat() }, 'ports of the kept cluster are taken: new ones chosen');
+  }
+  const ports = await findFreePorts(nodes * perNode);
+  return Array.from({ length: nodes }, (_, index) =>
+    ports.slice(index * perNode, (index + 1) * perNode),
+  );
+}
+
 function newClusterId(): string {
   for (;;) {
     const id = clusterIdFrom(randomBytes(16));

@@ -62,9 +62,11 @@ export async function startTestGateway(
     gateway?: Partial<GatewayConfig>;
     certs?: TestCertificates;
     logger?: Logger;
+    /** The topics of an earlier gateway (a restart): its prefix. */
+    prefix?: string;
   } = {},
 ): Promise<TestGateway> {
-  const prefix = `${uniqueName('gw')}.`;
+  const prefix = options.prefix ?? `${uniqueName('gw')}.`;
   const brokers = options.brokers ?? testBrokers();
   const base = loadConfig({ env: {} });
   const certs = options.certs ?? (await TestCertificates.create());

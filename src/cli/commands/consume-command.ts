@@ -15,10 +15,11 @@ import {
 } from '../../consumers';
 import { IntelrouteError } from '../../errors';
 import { createKafkaClient } from '../../kafka/kafka-client';
+import { KafkaLiveness } from '../../kafka/kafka-liveness';
 import type { Logger } from '../../telemetry/logger';
-import { startTelemetry, type Telemetry } from '../../telemetry/start-telemetry';
+import { startTelemetry } from '../../telemetry/start-telemetry';
 import { action, cliContext, requireBrokers } from '../cli-context';
-import { shutdownSignal, stopWithin } from '../shutdown-signal';
+import { runUntilStopped } from '../long-running';
 import { registerDirectoryCommands } from './directory-command';
 
 interface ConsumeOptions {
@@ -77,33 +78,7 @@ async function runReader(
   const stream: ReaderStream =
     options.group === undefined ? base : { ...base, group: options.group };
   const instanceId = options.instanceId ?? readerInstanceId(config.readers.instanceId, stream.name);
-  const { runtime, telemetry } = await startReader({ config, logger, stream, instanceId, sink });
-  telemetry.setReadiness(() => runtime.state === 'running');
-  // stdout carries the JSON lines in the default mode: the ready line only when it is free.
-  if (!(sink instanceof StreamSink)) {
-    const topics = stream.topics.join(', ');
-    const port = telemetry.metricsPort;
-    const metrics =
-      port === null ? '' : `; metrics http://${config.telemetry.metricsHost}:${port}/metrics`;
-    process.stdout.write(
-      `reader ${stream.group} ready: ${topics} -> ${sink.description}${metrics}\n`,
-    );
-  }
-  await runUntilStopped({ runtime, sink, telemetry, config, logger });
-}
-
-/**
- * Telemetry first (its SDK must be in place before the first span), then the sink and the
- * runtime; whatever started is stopped again when a later step fails.
- */
-async function startReader(parts: {
-  config: IntelrouteConfig;
-  logger: Logger;
-  stream: ReaderStream;
-  instanceId: string;
-  sink: Sink;
-}): Promise<{ runtime: ReaderRuntime; telemetry: Telemetry }> {
-  const { config, logger, stream, instanceId, sink } = parts;
+  // Telemetry first: its SDK must be in place before the first span.
   const telemetry = await startTelemetry({
     serviceName: 'intelroute-reader',
     instanceId,
@@ -111,8 +86,9 @@ async function startReader(parts: {
     logger,
     env: process.env,
   });
+  const kafka = createKafkaClient({ ...config.kafka, brokers: requireBrokers(config), logger });
   const runtime = new ReaderRuntime({
-    kafka: createKafkaClient({ ...config.kafka, brokers: requireBrokers(config), logger }),
+    kafka,
     logger,
     stream,
     instanceId,
@@ -121,40 +97,49 @@ async function startReader(parts: {
     settings: readerSettings(config),
     metrics: telemetry.metrics,
   });
-  try {
-    await sink.open();
-    await runtime.start();
-  } catch (error) {
-    await sink.close();
-    await telemetry.shutdown();
-    throw error;
+  const liveness = new KafkaLiveness({ kafka, logger });
+  const end = await runUntilStopped({
+    name: 'reader',
+    logger,
+    graceMs: config.readers.shutdownGraceMs + config.telemetry.shutdownTimeoutMs,
+    start: async () => {
+      await sink.open();
+      await runtime.start();
+      liveness.start();
+      telemetry.setReadiness(() => runtime.state === 'running' && liveness.alive);
+    },
+    stop: async () => {
+      await liveness.stop();
+      await runtime.stop();
+      await sink.close();
+      await telemetry.shutdown();
+    },
+    failure: runtime
+      .whenStopped()
+      .then((state) =>
+        state === 'failed' ? 'its Kafka consumer failed' : new Promise<string>(() => undefined),
+      ),
+    onReady: () => printReady(stream, sink, config, telemetry.metricsPort),
+  });
+  if (end.kind === 'failed') {
+    throw new IntelrouteError('KAFKA_UNAVAILABLE', `the reader stopped: ${end.reason}`);
   }
-  return { runtime, telemetry };
 }
 
-/** Runs until SIGINT/SIGTERM (or a consumer failure), then stops within the grace period. */
-async function runUntilStopped(running: {
-  runtime: ReaderRuntime;
-  sink: Sink;
-  telemetry: Telemetry;
-  config: IntelrouteConfig;
-  logger: Logger;
-}): Promise<void> {
-  const { runtime, sink, telemetry, config, logger } = running;
-  const ended = await Promise.race([
-    shutdownSignal((again) => logger.warn(`${again}: already stopping`)),
-    runtime.whenStopped(),
-  ]);
-  logger.info({ reason: ended }, 'stopping reader');
-  const grace = config.readers.shutdownGraceMs + config.telemetry.shutdownTimeoutMs;
-  await stopWithin(grace, async () => {
-    await runtime.stop();
-    await sink.close();
-    await telemetry.shutdown();
-  });
-  if (ended === 'failed') {
-    throw new IntelrouteError('KAFKA_UNAVAILABLE', 'the reader stopped: its Kafka consumer failed');
-  }
+/** The ready line, when stdout is not the sink (the JSON lines then own it). */
+function printReady(
+  stream: ReaderStream,
+  sink: Sink,
+  config: IntelrouteConfig,
+  port: number | null,
+): void {
+  if (sink instanceof StreamSink) return;
+  const topics = stream.topics.join(', ');
+  const metrics =
+    port === null ? '' : `; metrics http://${config.telemetry.metricsHost}:${port}/metrics`;
+  process.stdout.write(
+    `reader ${stream.group} ready: ${topics} -> ${sink.description}${metrics}\n`,
+  );
 }
 
 /** @throws IntelrouteError READER_OPTIONS_INVALID for a country or instance id not usable. */

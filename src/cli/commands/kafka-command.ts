@@ -1,4 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import path from 'node:path';
+import { PROJECT_ROOT, type IntelrouteConfig, type LocalKafkaConfig } from '../../config';
 import { LocalKafkaCluster } from '../../local-kafka';
 import { action, cliContext } from '../cli-context';
 import { shutdownSignal, stopWithin } from '../shutdown-signal';
@@ -15,11 +17,12 @@ export function registerKafkaCommands(program: Command): void {
     )
     .option('--nodes <n>', 'number of nodes (each broker and controller)', parsePositiveInt)
     .option('--kafka-version <version>', 'Apache Kafka version fetched with Maven')
+    .option('--ephemeral', EPHEMERAL_HELP)
     .action(
-      action(async (options: { nodes?: number; kafkaVersion?: string }, command: Command) => {
+      action(async (options: KafkaStartOptions, command: Command) => {
         const { config, logger } = cliContext(command);
         const cluster = await LocalKafkaCluster.start({
-          ...config.localKafka,
+          ...localKafkaOf(config, options.ephemeral),
           nodes: options.nodes ?? config.localKafka.nodes,
           version: options.kafkaVersion ?? config.localKafka.version,
           env: process.env,
@@ -37,6 +40,25 @@ export function registerKafkaCommands(program: Command): void {
         await stopWithin(60_000, () => cluster.stop());
       }),
     );
+}
+
+interface KafkaStartOptions {
+  readonly nodes?: number;
+  readonly kafkaVersion?: string;
+  readonly ephemeral?: boolean;
+}
+
+export const EPHEMERAL_HELP =
+  'a throwaway local Kafka in a temp folder (default: its data is kept in .intelroute/kafka)';
+
+/**
+ * The local Kafka settings of `start` and `kafka start`: data kept across restarts in
+ * `localKafka.dataDir` (default `<project>/.intelroute/kafka`), or with `--ephemeral` in a temp
+ * folder removed at stop.
+ */
+export function localKafkaOf(config: IntelrouteConfig, ephemeral = false): LocalKafkaConfig {
+  const kept = config.localKafka.dataDir ?? path.join(PROJECT_ROOT, '.intelroute', 'kafka');
+  return { ...config.localKafka, dataDir: ephemeral ? null : kept };
 }
 
 /** commander option parser for a positive integer. */

@@ -3,7 +3,9 @@ import type { IntelrouteConfig } from '../../config';
 import { readerInstanceId, readerSettings, type ReaderState } from '../../consumers';
 import { IntelrouteError } from '../../errors';
 import { parseIdentityUrn } from '../../identity/parse-identity-urn';
+import type { Kafka } from 'kafkajs';
 import { createKafkaClient } from '../../kafka/kafka-client';
+import { KafkaLiveness } from '../../kafka/kafka-liveness';
 import { LinkDetector } from '../../links/detector/link-detector';
 import { linksOfMessage, readLinkIndex } from '../../links/detector/show-links';
 import { recipientOfIdentity } from '../../links/detector/visibility';
@@ -12,7 +14,7 @@ import { systemGatewayClient } from '../../links/stateful/system-publisher';
 import type { Logger } from '../../telemetry/logger';
 import { startTelemetry, type Telemetry } from '../../telemetry/start-telemetry';
 import { action, cliContext, requireBrokers, withKafka } from '../cli-context';
-import { shutdownSignal, stopWithin } from '../shutdown-signal';
+import { runUntilStopped } from '../long-running';
 
 const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const INSTANCE_ID = /^[A-Za-z0-9._-]{1,100}$/;
@@ -57,7 +59,7 @@ async function runDetector(options: { instanceId?: string }, command: Command): 
     publishTimeoutMs: config.systemClient.publishTimeoutMs,
     metrics: telemetry.metrics,
   });
-  await runService({ service: detector, name: 'link detector', config, logger, telemetry });
+  await runService({ service: detector, name: 'link detector', config, logger, telemetry, kafka });
 }
 
 async function runShow(
@@ -101,8 +103,10 @@ export interface SystemService {
 }
 
 /**
- * Starts `service` (telemetry already up), prints a ready line, runs until SIGINT/SIGTERM or a
- * consumer failure, then stops it and telemetry within the readers' grace period.
+ * Starts `service` (telemetry already up) and runs it until SIGINT/SIGTERM or a consumer failure
+ * (a signal during a start that keeps retrying an unreachable Kafka stops it too), then stops it
+ * and telemetry within the readers' grace period. Ready (`/readyz`) while it runs and Kafka
+ * answers.
  * @throws IntelrouteError KAFKA_UNAVAILABLE when the service stopped because a consumer failed.
  */
 export async function runService(parts: {
@@ -111,31 +115,39 @@ export async function runService(parts: {
   config: IntelrouteConfig;
   logger: Logger;
   telemetry: Telemetry;
+  kafka: Kafka;
 }): Promise<void> {
   const { service, name, config, logger, telemetry } = parts;
-  try {
-    await service.start();
-  } catch (error) {
-    await telemetry.shutdown();
-    throw error;
-  }
-  telemetry.setReadiness(() => service.running);
-  process.stdout.write(`${name} ready\n`);
-  const ended = await Promise.race([
-    shutdownSignal((again) => logger.warn(`${again}: already stopping`)),
-    service.whenStopped(),
-  ]);
-  logger.info({ reason: ended }, `stopping the ${name}`);
-  await stopWithin(
-    config.readers.shutdownGraceMs + config.telemetry.shutdownTimeoutMs,
-    async () => {
+  const liveness = new KafkaLiveness({ kafka: parts.kafka, logger });
+  const end = await runUntilStopped({
+    name,
+    logger,
+    graceMs: config.readers.shutdownGraceMs + config.telemetry.shutdownTimeoutMs,
+    start: async () => {
+      await service.start();
+      liveness.start();
+      telemetry.setReadiness(() => service.running && liveness.alive);
+    },
+    stop: async () => {
+      await liveness.stop();
       await service.stop();
       await telemetry.shutdown();
     },
-  );
-  if (ended === 'failed') {
-    throw new IntelrouteError('KAFKA_UNAVAILABLE', `the ${name} stopped: a Kafka consumer failed`);
+    failure: whenFailed(service),
+    onReady: () => process.stdout.write(`${name} ready\n`),
+  });
+  if (end.kind === 'failed') {
+    throw new IntelrouteError('KAFKA_UNAVAILABLE', `the ${name} stopped: ${end.reason}`);
   }
+}
+
+/** Resolves when the service stops by itself because a consumer failed (never otherwise). */
+function whenFailed(service: SystemService): Promise<string> {
+  return service
+    .whenStopped()
+    .then((state) =>
+      state === 'failed' ? 'a Kafka consumer failed' : new Promise<string>(() => undefined),
+    );
 }
 
 /** Telemetry of a system service (`intelroute-<component>`), started before anything else. */

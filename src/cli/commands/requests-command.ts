@@ -49,7 +49,7 @@ async function runLedger(options: { instanceId?: string }, command: Command): Pr
     publishTimeoutMs: config.systemClient.publishTimeoutMs,
     metrics: telemetry.metrics,
   });
-  await runService({ service: ledger, name: 'request ledger', config, logger, telemetry });
+  await runService({ service: ledger, name: 'request ledger', config, logger, telemetry, kafka });
 }
 
 async function runStatus(options: { overdue?: boolean }, command: Command): Promise<void> {

@@ -3,7 +3,9 @@ import type { IntelrouteConfig } from '../../config';
 import { startIntelroute, type RunningIntelroute } from '../../main';
 import { startTelemetry } from '../../telemetry/start-telemetry';
 import { action, cliContext } from '../cli-context';
-import { shutdownSignal, stopWithin } from '../shutdown-signal';
+import { IntelrouteError } from '../../errors';
+import { runUntilStopped } from '../long-running';
+import { EPHEMERAL_HELP, localKafkaOf } from './kafka-command';
 
 /**
  * `intelroute start` (what `npm start` runs): a local Kafka when KAFKA_BROKERS is unset, the
@@ -19,8 +21,9 @@ export function registerStartCommand(program: Command): void {
       '--insecure-dev',
       'plaintext gRPC on loopback, identity from a header (development only)',
     )
+    .option('--ephemeral', EPHEMERAL_HELP)
     .action(
-      action(async (options: { insecureDev?: boolean }, command: Command) =>
+      action(async (options: StartOptions, command: Command) =>
         runInForeground(command, options, 'all-in-one'),
       ),
     );
@@ -40,7 +43,7 @@ export function registerStartCommand(program: Command): void {
 
 async function runInForeground(
   command: Command,
-  options: { insecureDev?: boolean },
+  options: StartOptions,
   mode: 'all-in-one' | 'gateway-only',
 ): Promise<void> {
   const context = cliContext(command);
@@ -54,40 +57,60 @@ async function runInForeground(
     logger,
     env: process.env,
   });
-  let running: RunningIntelroute;
-  try {
-    running = await startIntelroute({
-      config,
-      logger,
-      env: process.env,
-      mode,
-      metrics: telemetry.metrics,
-    });
-  } catch (error) {
-    await telemetry.shutdown();
-    throw error;
-  }
-  const gateway = running.gateway;
-  telemetry.setReadiness(() => gateway.ready);
-  telemetry.metrics.observeInFlight(() => gateway.inFlight);
-  printWhereItListens(running, config, telemetry.metricsPort);
-  const onHangUp = (): void => gateway.reload();
-  process.on('SIGHUP', onHangUp);
-  const signal = await shutdownSignal((again) => logger.warn(`${again}: already stopping`));
-  process.off('SIGHUP', onHangUp);
-  logger.info({ signal }, 'stopping');
-  const grace = config.gateway.shutdownGraceMs + config.telemetry.shutdownTimeoutMs + 60_000;
-  await stopWithin(grace, async () => {
-    await running.stop();
-    await telemetry.shutdown();
+  let running: RunningIntelroute | undefined;
+  let brokerLost: (reason: string) => void = () => undefined;
+  const failure = new Promise<string>((resolve) => (brokerLost = resolve));
+  const onHangUp = (): void => running?.gateway.reload();
+  const end = await runUntilStopped({
+    name: 'intelroute',
+    logger,
+    graceMs: config.gateway.shutdownGraceMs + config.telemetry.shutdownTimeoutMs + 60_000,
+    start: async () => {
+      running = await startIntelroute({
+        config,
+        logger,
+        env: process.env,
+        mode,
+        metrics: telemetry.metrics,
+      });
+      const { gateway, localKafka } = running;
+      telemetry.setReadiness(() => gateway.ready);
+      telemetry.metrics.observeInFlight(() => gateway.inFlight);
+      localKafka?.onNodeCrash(({ nodeId, code, signal, logFile }) => {
+        const how = signal === null ? `exit code ${code}` : `signal ${signal}`;
+        logger.error({ nodeId, code, signal, logFile }, 'the local Kafka broker died');
+        brokerLost(`the local Kafka broker (node ${nodeId}) died (${how}); its log: ${logFile}`);
+      });
+      process.on('SIGHUP', onHangUp);
+    },
+    stop: async () => {
+      process.off('SIGHUP', onHangUp);
+      await running?.stop();
+      await telemetry.shutdown();
+    },
+    failure,
+    onReady: () => printWhereItListens(running!, config, telemetry.metricsPort),
   });
+  if (end.kind === 'failed') {
+    throw new IntelrouteError('KAFKA_UNAVAILABLE', `intelroute stopped: ${end.reason}`);
+  }
   logger.info('stopped');
 }
 
-function withFlags(config: IntelrouteConfig, options: { insecureDev?: boolean }): IntelrouteConfig {
-  return options.insecureDev === true
-    ? { ...config, gateway: { ...config.gateway, insecureDev: true } }
-    : config;
+interface StartOptions {
+  readonly insecureDev?: boolean;
+  readonly ephemeral?: boolean;
+}
+
+function withFlags(config: IntelrouteConfig, options: StartOptions): IntelrouteConfig {
+  return {
+    ...config,
+    localKafka: localKafkaOf(config, options.ephemeral),
+    gateway: {
+      ...config.gateway,
+      insecureDev: options.insecureDev === true || config.gateway.insecureDev,
+    },
+  };
 }
 
 function printWhereItListens(

@@ -4,6 +4,7 @@ import { TOPICS } from '../../contract/topic-names';
 import { readTopicToEnd, type TopicRecord } from '../../kafka/topic-reader';
 import type { Logger } from '../../telemetry/logger';
 import { readDirectoryRecord, type ContactPointEntry } from './contact-point-entry';
+import { restartUnlessStopped } from '../../kafka/consumer-retry';
 
 /** The Kafka client and topic prefix the directory reads with. */
 export interface ContactPointDirectoryOptions {
@@ -25,6 +26,8 @@ export class ContactPointDirectory {
   private readonly topic: string;
   private readonly logger: Logger;
   private tail: { consumer: Consumer; groupId: string } | undefined;
+  /** Set by stop(): the tail's consumer must not restart itself after a crash. */
+  private stopped = false;
 
   constructor(private readonly options: ContactPointDirectoryOptions) {
     this.topic = `${options.topicPrefix}${TOPICS.contactPointDirectory}`;
@@ -50,6 +53,7 @@ export class ContactPointDirectory {
       groupId,
       readUncommitted: false,
       maxWaitTimeInMs: 500,
+      retry: restartUnlessStopped(() => this.stopped),
     });
     this.tail = { consumer, groupId };
     await consumer.connect();
@@ -69,6 +73,7 @@ export class ContactPointDirectory {
 
   /** Stops following (idempotent). */
   async stop(): Promise<void> {
+    this.stopped = true;
     const tail = this.tail;
     this.tail = undefined;
     if (tail === undefined) return;

@@ -3,6 +3,7 @@ import { auditTopicsFor } from '../../audit';
 import { TOPICS } from '../../contract/topic-names';
 import { IntelrouteError, isIntelrouteError } from '../../errors';
 import type { TransactionalWriter } from '../../kafka/transactional-writer';
+import { restartUnlessStopped } from '../../kafka/consumer-retry';
 import { ConsumerLagTracker } from '../../telemetry/consumer-lag-tracker';
 import { noopIntelrouteMetrics, type IntelrouteMetrics } from '../../telemetry/intelroute-metrics';
 import type { Logger } from '../../telemetry/logger';
@@ -183,6 +184,7 @@ export class ReaderRuntime {
       heartbeatInterval: settings.heartbeatIntervalMs,
       maxBytesPerPartition: settings.maxBytesPerPartition,
       maxWaitTimeInMs: 500,
+      retry: restartUnlessStopped(() => this.abort.signal.aborted),
     });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.logger.info({ assignment: payload.memberAssignment }, 'group joined');

@@ -11,6 +11,7 @@ import type { ReaderState } from '../runtime/reader-types';
 import { AckTracker } from './ack-tracker';
 import { CommitFlusher } from './commit-flusher';
 import { filterVerdict, type SubscriptionFilter } from './subscription-filter';
+import { restartUnlessStopped } from '../../kafka/consumer-retry';
 
 /** One message handed to the subscriber. Ack it by `deliveryId` once stored. */
 export interface SubscriptionDelivery {
@@ -173,6 +174,7 @@ export class Subscription {
       heartbeatInterval: settings.heartbeatIntervalMs,
       maxBytesPerPartition: settings.maxBytesPerPartition,
       maxWaitTimeInMs: 250,
+      retry: restartUnlessStopped(() => this.closing !== undefined),
     });
     consumer.on(consumer.events.GROUP_JOIN, () => this.onJoin());
     consumer.on(consumer.events.CRASH, ({ payload }) => {

@@ -8,6 +8,7 @@ import { commitChangelog, PendingChangelog, type CommitDeps } from './changelog-
 import { awaitWithHeartbeat } from '../../consumers/runtime/pause';
 import { PartitionStores } from './partition-stores';
 import { checkAlignedTopics, firstAssignment, ownPartitions, text } from './processor-support';
+import { restartUnlessStopped } from '../../kafka/consumer-retry';
 
 /** What a handler of one input record may use. */
 export interface RecordContext {
@@ -171,6 +172,7 @@ export class KeyedStateProcessor<I, S> {
       heartbeatInterval: settings.heartbeatIntervalMs,
       maxBytesPerPartition: settings.maxBytesPerPartition,
       maxWaitTimeInMs: 500,
+      retry: restartUnlessStopped(() => this.abort.signal.aborted),
     });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       const partitions = ownPartitions(payload.memberAssignment, inputTopic);

@@ -3,7 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { eventually } from '../../helpers/eventually';
 import { killStartedClis, processAlive, runCli, startCli, waitForLine } from '../../helpers/cli';
+import { createKafkaClient } from '../../../src/kafka/kafka-client';
+import { createTopicsAndWait } from '../../../src/kafka/topic-admin';
+import { silentLogger } from '../../../src/telemetry/logger';
 import { uniqueName } from '../../helpers/kafka';
+import { readAllCommitted } from '../../helpers/read-topic';
 
 jest.setTimeout(120_000);
 afterEach(killStartedClis);
@@ -18,8 +22,11 @@ function nodeUpLine(stderr: () => string): Promise<string> {
 }
 
 describe('intelroute kafka start', () => {
-  it('prints KAFKA_BROKERS once writable, and on SIGTERM stops leaving no JVM or data behind', async () => {
-    const child = startCli(['kafka', 'start'], { KAFKA_BROKERS: '', INTELROUTE_LOG_LEVEL: 'info' });
+  it('prints KAFKA_BROKERS once writable, and on SIGTERM stops leaving no JVM (nor data, --ephemeral) behind', async () => {
+    const child = startCli(['kafka', 'start', '--ephemeral'], {
+      KAFKA_BROKERS: '',
+      INTELROUTE_LOG_LEVEL: 'info',
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const line = await waitForLine(child, /^KAFKA_BROKERS=/);
@@ -39,7 +46,10 @@ describe('intelroute kafka start', () => {
   });
 
   it('kills its broker when it is itself killed (SIGKILL): no orphan JVM', async () => {
-    const child = startCli(['kafka', 'start'], { KAFKA_BROKERS: '', INTELROUTE_LOG_LEVEL: 'info' });
+    const child = startCli(['kafka', 'start', '--ephemeral'], {
+      KAFKA_BROKERS: '',
+      INTELROUTE_LOG_LEVEL: 'info',
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     await waitForLine(child, /^KAFKA_BROKERS=/);
@@ -50,6 +60,40 @@ describe('intelroute kafka start', () => {
       (alive) => !alive,
       { timeoutMs: 10_000 },
     );
+  });
+
+  it('keeps its data by default: started again on the folder, it answers on the same address with the same records', async () => {
+    const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'kept-kafka-')), 'kafka');
+    const env = { KAFKA_BROKERS: '', INTELROUTE_KAFKA_DATA_DIR: dataDir };
+    const first = startCli(['kafka', 'start'], env);
+    const brokers = (await waitForLine(first, /^KAFKA_BROKERS=/)).slice('KAFKA_BROKERS='.length);
+    const topic = uniqueName('kept');
+    const kafka = createKafkaClient({
+      brokers: brokers.split(','),
+      clientId: 'kept',
+      logger: silentLogger(),
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    await createTopicsAndWait(admin, [
+      { name: topic, partitions: 1, replicationFactor: 1, configs: {} },
+    ]);
+    await admin.disconnect();
+    const producer = kafka.producer({ idempotent: true });
+    await producer.connect();
+    await producer.send({ topic, acks: -1, messages: [{ value: 'kept' }] });
+    await producer.disconnect();
+    const stopped = new Promise<number | null>((resolve) => first.once('exit', resolve));
+    first.kill('SIGTERM');
+    expect(await stopped).toBe(0);
+    expect(existsSync(path.join(dataDir, 'cluster.json'))).toBe(true);
+
+    const second = startCli(['kafka', 'start'], env);
+    expect(await waitForLine(second, /^KAFKA_BROKERS=/)).toBe(`KAFKA_BROKERS=${brokers}`);
+    expect((await readAllCommitted(kafka, topic)).map((r) => r.value.toString())).toEqual(['kept']);
+    const again = new Promise<number | null>((resolve) => second.once('exit', resolve));
+    second.kill('SIGTERM');
+    expect(await again).toBe(0);
   });
 
   it('fails at once, naming Java 17, when java is not on PATH', async () => {

@@ -3,6 +3,7 @@
  * equivalent spellings of each, and schema-valid identifier lists.
  */
 import fc from 'fast-check';
+import { parse } from 'tldts';
 import { HANDLE_PLATFORMS, SHARED_DOMAINS } from '../../../src/links';
 import { encodeBase58Check } from '../../../src/links/base58check';
 import { encodeSegwitAddress } from '../../../src/links/bech32';
@@ -29,11 +30,16 @@ const label = fc
   .filter((text) => !/^..--/.test(text)); // `xn--` and the like are punycode labels
 const suffix = fc.constantFrom('com', 'org', 'net', 'de', 'fr', 'co.uk', 'com.br', 'nl', 'onion');
 
-/** A registrable domain (eTLD+1) that is not a shared domain. */
+/**
+ * A registrable domain (eTLD+1) that is not a shared domain. Checked against the Public Suffix
+ * List as the normaliser reads it (private section included): `de.com` or `uk.com` are suffixes
+ * there, not registrable domains, and a random label can land on one.
+ */
 export const registrableDomain = fc
   .tuple(label, suffix)
   .map(([name, tld]) => `${name}.${tld}`)
-  .filter((domain) => !SHARED_DOMAINS.has(domain));
+  .filter((domain) => !SHARED_DOMAINS.has(domain))
+  .filter((domain) => parse(domain, { allowPrivateDomains: true }).domain === domain);
 
 /** A registrable domain and one URL or host spelling of it. */
 export const domainSpelling = fc
