@@ -5,11 +5,11 @@ import { withDeadline } from './with-deadline';
 export interface KafkaLivenessOptions {
   readonly kafka: Kafka;
   readonly logger: Logger;
-  /** How often the cluster is asked for its metadata (default 2,000 ms). */
+  /** How often the cluster is asked for its metadata (default 1,000 ms). */
   readonly intervalMs?: number;
-  /** A probe not answered by then counts as failed (default 3,000 ms). */
+  /** A probe not answered by then counts as failed (default 2,500 ms). */
   readonly probeTimeoutMs?: number;
-  /** Kafka counts as down once no probe succeeded for this long (default 6,000 ms). */
+  /** Kafka counts as down once no probe succeeded for this long (default 5,000 ms). */
   readonly downAfterMs?: number;
   readonly now?: () => number;
   /** Called on every change: true when Kafka answers again, false when it stopped answering. */
@@ -20,9 +20,9 @@ export interface KafkaLivenessOptions {
  * Whether the Kafka cluster answers, known without waiting for traffic: a metadata request every
  * `intervalMs` on a connection of its own, with no retries (a retrying client would hide the
  * outage behind its backoff). A dead broker refuses the connection at once; a frozen one leaves
- * the probe unanswered: either way, `downAfterMs` after the last answer (within 8 s by default)
- * `alive` turns false, and the first answer after it returns (within 2 s of it answering again)
- * turns it true. Health checks read it; nothing is refused because of it alone.
+ * the probe unanswered: either way, `downAfterMs` after the last answer (within 6 s by default)
+ * `alive` turns false, and the first answer after it returns (within about a second of it
+ * answering again) turns it true. Health checks read it; nothing is refused because of it alone.
  */
 export class KafkaLiveness {
   private readonly admin: Admin;
@@ -46,7 +46,7 @@ export class KafkaLiveness {
   start(): void {
     if (this.timer !== undefined) return;
     this.lastAnswerMs = this.now();
-    this.timer = setInterval(() => this.tick(), this.options.intervalMs ?? 2000);
+    this.timer = setInterval(() => this.tick(), this.options.intervalMs ?? 1000);
     this.timer.unref();
     this.tick();
   }
@@ -65,7 +65,7 @@ export class KafkaLiveness {
   }
 
   private async probe(): Promise<void> {
-    const deadline = this.now() + (this.options.probeTimeoutMs ?? 3000);
+    const deadline = this.now() + (this.options.probeTimeoutMs ?? 2500);
     const answered = await withDeadline(this.ask(), deadline).catch(() => false);
     if (answered === true) this.lastAnswerMs = this.now();
     this.update();
@@ -88,7 +88,7 @@ export class KafkaLiveness {
   }
 
   private update(): void {
-    const alive = this.now() - this.lastAnswerMs < (this.options.downAfterMs ?? 6000);
+    const alive = this.now() - this.lastAnswerMs < (this.options.downAfterMs ?? 5000);
     if (alive === this.currentlyAlive) return;
     this.currentlyAlive = alive;
     if (alive) this.options.logger.info('Kafka answers again');
