@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { IntelrouteConfig } from './config';
 import { memberCountryCodes, PROJECT_ROOT } from './config';
+import { optionalSigner } from './audit/writer-keys';
 import { Gateway } from './gateway/gateway';
 import { ensureDevCertificates } from './gateway/dev-certificates';
 import { IntelrouteError } from './errors';
@@ -79,6 +80,7 @@ export async function startIntelroute(options: StartOptions): Promise<RunningInt
       logger,
       readers: config,
       ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+      ...optionalSigner({ audit: config.audit, gateway: gatewayConfig }),
     });
     stack.push(() => gateway.stop());
     await gateway.start();

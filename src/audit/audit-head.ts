@@ -7,11 +7,15 @@ import type { AuditTopicRecord, RecordPosition } from './verification-types';
  * header content-type: application/json) and written in the same transaction as the chain's
  * records, so a reader can tell that a chain's tail was cut off.
  *
- * Value: UTF-8 JSON `{"chainId":"gateway-1","sequence":"41","hash":"<64 hex>"}`, keys in this
- * order, no whitespace, `sequence` a decimal string (uint64 in the proto3 JSON mapping; written
- * even when 0, and a reader takes an absent one as 0), `hash` the lowercase hex SHA-256 of the
- * value bytes of the chain's record with that sequence (its last one). This is the proto3 JSON
- * mapping of:
+ * Value: UTF-8 JSON `{"chainId":"gateway-1","sequence":"41","hash":"<64 hex>","keyId":"<64 hex>",
+ * "signature":"<base64>"}`, keys in this order, no whitespace, `sequence` a decimal string (uint64
+ * in the proto3 JSON mapping; written even when 0, and a reader takes an absent one as 0), `hash`
+ * the lowercase hex SHA-256 of the value bytes of the chain's record with that sequence (its last
+ * one). `keyId` names the writer's signing key (lowercase hex SHA-256 of its public key, DER
+ * SubjectPublicKeyInfo) and `signature` is that key's signature (base64) of the head's signed
+ * bytes (`signedHeadBytes`): the chain is vouched for by its writer, not only by Kafka ACLs. A
+ * head written without a key has neither field (`audit verify` refuses it). This is the proto3
+ * JSON mapping of:
  *
  *     // The latest head of one audit chain (topic intel.v1.audit.heads, key = chain_id).
  *     message AuditChainHead {
@@ -20,6 +24,10 @@ import type { AuditTopicRecord, RecordPosition } from './verification-types';
  *       uint64 sequence = 2;
  *       // Lowercase hex SHA-256 of that record's value bytes.
  *       string hash = 3;
+ *       // Lowercase hex SHA-256 of the signing key's DER SubjectPublicKeyInfo.
+ *       string key_id = 4;
+ *       // The signature of the head's signed bytes, base64.
+ *       string signature = 5;
  *     }
  */
 export interface AuditChainHead {
@@ -27,6 +35,8 @@ export interface AuditChainHead {
   /** Decimal text of a uint64, like AuditRecord.sequence. */
   readonly sequence: string;
   readonly hash: string;
+  readonly keyId?: string;
+  readonly signature?: string;
 }
 
 /** A head record that cannot be used: a tombstone, not the format, or keyed by another chain. */
@@ -39,8 +49,18 @@ export interface HeadProblem {
 
 /** The value bytes of a head record (see AuditChainHead). */
 export function encodeChainHead(head: AuditChainHead): Buffer {
+  const { chainId, sequence, hash, keyId, signature } = head;
+  const signed = keyId === undefined || signature === undefined ? {} : { keyId, signature };
+  return Buffer.from(JSON.stringify({ chainId, sequence, hash, ...signed }), 'utf8');
+}
+
+/**
+ * The bytes a head's signature covers: UTF-8 JSON `{"chainId","sequence","hash","keyId"}` in this
+ * order, no whitespace. The key id is inside, so a signature cannot be moved to another key.
+ */
+export function signedHeadBytes(head: AuditChainHead, keyId: string): Buffer {
   const { chainId, sequence, hash } = head;
-  return Buffer.from(JSON.stringify({ chainId, sequence, hash }), 'utf8');
+  return Buffer.from(JSON.stringify({ chainId, sequence, hash, keyId }), 'utf8');
 }
 
 /**
@@ -61,7 +81,20 @@ export function parseChainHead(value: Uint8Array | null): AuditChainHead {
   if (problem !== undefined || sequence === undefined) {
     throw new IntelrouteError('AUDIT_RECORD_INVALID', `not an audit chain head: ${problem}`);
   }
-  return { chainId: String(json.chainId), sequence: sequence.toString(), hash: String(json.hash) };
+  const head = {
+    chainId: String(json.chainId),
+    sequence: sequence.toString(),
+    hash: String(json.hash),
+  };
+  const { keyId, signature } = json;
+  if (keyId === undefined && signature === undefined) return head;
+  if (typeof keyId !== 'string' || !isHash(keyId) || typeof signature !== 'string') {
+    throw new IntelrouteError(
+      'AUDIT_RECORD_INVALID',
+      'not an audit chain head: keyId and signature must be a lowercase hex SHA-256 and base64 text',
+    );
+  }
+  return { ...head, keyId, signature };
 }
 
 /**

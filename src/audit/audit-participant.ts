@@ -11,6 +11,7 @@ import {
 } from './audit-chain';
 import { readHeads } from './audit-head';
 import { outboundAuditRecords, type AuditTopics } from './audit-outbound';
+import type { HeadSigner } from './head-signature';
 
 /**
  * Puts the audit records of every transaction into that same transaction: a message is routed
@@ -28,6 +29,8 @@ export class AuditParticipant<E> implements TransactionParticipant<E> {
     private state: ChainState,
     private readonly topics: AuditTopics,
     private readonly toFields: (landed: LandedJob<E>) => readonly AuditFields[],
+    /** Signs every head this writer writes (none: unsigned heads, refused by `audit verify`). */
+    private readonly signer?: HeadSigner,
   ) {}
 
   get chain(): ChainState {
@@ -40,7 +43,12 @@ export class AuditParticipant<E> implements TransactionParticipant<E> {
       landed.flatMap((job) => this.toFields(job)),
     );
     this.pending = batch.next;
-    return outboundAuditRecords(batch, this.topics);
+    const head = batch.head;
+    const signed =
+      head === undefined || this.signer === undefined
+        ? batch
+        : { ...batch, head: this.signer.sign(head) };
+    return outboundAuditRecords(signed, this.topics);
   }
 
   committed(): void {

@@ -1,5 +1,6 @@
 import { auditEventToJSON, type AuditRecord } from '../generated/intelroute/v1/records';
 import type { HeadProblem } from './audit-head';
+import type { HeadSignatureProblem } from './head-signature';
 import type { ChainVerdict, RecordPosition, VerificationReport } from './verification-types';
 
 /** `ok <chain> <n> records` or `BROKEN <chain> at <partition>:<offset>: <problem>`. */
@@ -14,15 +15,24 @@ export function formatHeadProblem(problem: HeadProblem): string {
   return `BROKEN head ${chainName(problem.chainId)}${where(problem.at)}: ${problem.message}`;
 }
 
+/** `UNTRUSTED <chain>: <why>` for a chain whose head no trusted writer signed. */
+export function formatSignatureProblem(problem: HeadSignatureProblem): string {
+  return `UNTRUSTED ${chainName(problem.chainId)}: ${problem.message}`;
+}
+
 /** The closing line of `audit verify`. */
 export function formatSummary(
   report: VerificationReport,
   headProblems: readonly HeadProblem[],
+  untrusted: readonly HeadSignatureProblem[] = [],
 ): string {
   const broken = report.chains.filter((chain) => chain.problem !== undefined).length;
   const counts = `${report.chains.length} chain(s), ${report.records} record(s)`;
-  if (broken === 0 && headProblems.length === 0) return `audit trail ok: ${counts}`;
-  return `audit trail BROKEN: ${broken} broken chain(s), ${headProblems.length} unusable head(s); ${counts}`;
+  if (broken === 0 && headProblems.length === 0 && untrusted.length === 0) {
+    return `audit trail ok: ${counts}`;
+  }
+  const found = `${broken} broken chain(s), ${headProblems.length} unusable head(s), ${untrusted.length} untrusted chain(s)`;
+  return `audit trail BROKEN: ${found}; ${counts}`;
 }
 
 /** The first line of `audit trace`: the message, how many events, its trace id(s). */

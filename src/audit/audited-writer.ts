@@ -10,6 +10,7 @@ import type { Logger } from '../telemetry/logger';
 import type { AuditFields } from './audit-chain';
 import { AuditParticipant, loadChainState } from './audit-participant';
 import type { AuditTopics } from './audit-outbound';
+import type { HeadSigner } from './head-signature';
 
 export interface AuditedWriterOptions<E> {
   readonly kafka: Kafka;
@@ -26,6 +27,8 @@ export interface AuditedWriterOptions<E> {
   readonly maxBatchJobs?: number;
   /** Kafka's per-topic batch limit (topics.maxMessageBytes); see TransactionalWriterOptions. */
   readonly maxTopicBatchBytes?: number;
+  /** Signs the chain's heads with the writer's key (see head-signature.ts). */
+  readonly signer?: HeadSigner;
 }
 
 /**
@@ -52,7 +55,9 @@ export async function startAuditedWriter<E>(
   await writer.start();
   try {
     const chain = await loadChainState(options, options.auditTopics, options.chainId);
-    audit.install(new AuditParticipant(chain, options.auditTopics, options.toFields));
+    audit.install(
+      new AuditParticipant(chain, options.auditTopics, options.toFields, options.signer),
+    );
     return writer;
   } catch (error) {
     await writer.stop();

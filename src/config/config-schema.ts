@@ -177,6 +177,16 @@ export const CONFIG_SCHEMA = {
       },
     },
     // --- end readers and subscriptions ---
+    // --- audit trail signing (AuditConfig) ---
+    audit: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        signingKeyFile: { type: ['string', 'null'], minLength: 1, default: null },
+        trustedKeysDir: { type: ['string', 'null'], minLength: 1, default: null },
+      },
+    },
     // --- telemetry (TelemetryConfig) ---
     telemetry: {
       type: 'object',

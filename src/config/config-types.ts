@@ -16,6 +16,19 @@ export interface IntelrouteConfig {
   readonly links: LinksConfig;
   readonly requests: RequestsConfig;
   readonly systemClient: SystemClientConfig;
+  readonly audit: AuditConfig;
+}
+
+/**
+ * How audit chain heads are signed and which signers `audit verify` trusts (SECURITY.md, "audit
+ * trail keys"). Unset, a process signs with the gateway's TLS key (gateway.tls, else the
+ * development certificates) and verify trusts that key's certificate.
+ */
+export interface AuditConfig {
+  /** PEM private key this process signs its chain heads with. */
+  readonly signingKeyFile: string | null;
+  /** A folder of PEM certificates or public keys: the writers `audit verify` trusts. */
+  readonly trustedKeysDir: string | null;
 }
 
 export interface KafkaConfig {

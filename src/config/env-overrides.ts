@@ -20,6 +20,16 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { variable: 'INTELROUTE_KAFKA_HEAP_MB', path: ['localKafka', 'heapMb'], kind: 'integer' },
   { variable: 'INTELROUTE_KAFKA_CACHE_DIR', path: ['localKafka', 'cacheDir'], kind: 'string' },
   { variable: 'INTELROUTE_KAFKA_DATA_DIR', path: ['localKafka', 'dataDir'], kind: 'string' },
+  {
+    variable: 'INTELROUTE_AUDIT_SIGNING_KEY_FILE',
+    path: ['audit', 'signingKeyFile'],
+    kind: 'string',
+  },
+  {
+    variable: 'INTELROUTE_AUDIT_TRUSTED_KEYS_DIR',
+    path: ['audit', 'trustedKeysDir'],
+    kind: 'string',
+  },
   { variable: 'INTELROUTE_MEMBER_COUNTRIES', path: ['topics', 'memberCountries'], kind: 'list' },
   { variable: 'INTELROUTE_TOPIC_PREFIX', path: ['topics', 'prefix'], kind: 'string' },
   { variable: 'INTELROUTE_TOPIC_PARTITIONS', path: ['topics', 'partitions'], kind: 'integer' },

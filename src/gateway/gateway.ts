@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
 import { auditTopicsFor, startAuditedWriter } from '../audit';
+import type { HeadSigner } from '../audit/head-signature';
 import {
   diffGrants,
   EMPTY_GRANTS,
@@ -48,6 +49,8 @@ export interface GatewayDeps {
   readonly metrics?: IntelrouteMetrics;
   /** Reader settings of the Subscribe service (gRPC delivery of a stream's messages). */
   readonly readers: Pick<IntelrouteConfig, 'readers' | 'topics'>;
+  /** Signs the gateway's audit chain heads (auditSigner: its TLS key by default). */
+  readonly signer?: HeadSigner;
 }
 
 type GatewayState = 'created' | 'starting' | 'serving' | 'stopping' | 'stopped';
@@ -156,6 +159,7 @@ export class Gateway {
       settings: readerSettings(this.deps.readers),
       defaultMaxInFlight: this.deps.readers.readers.subscriptionDefaultMaxInFlight,
       maxInFlightLimit: this.deps.readers.readers.subscriptionMaxInFlightLimit,
+      ...(this.deps.signer === undefined ? {} : { signer: this.deps.signer }),
     });
     await this.subscriptions.start();
     // Kafka's death is noticed without traffic (the writer learns it only from a write).
@@ -280,6 +284,7 @@ export class Gateway {
       participants: [new IdempotencyParticipant(store, `${prefix}${TOPICS.idempotency}`, prefix)],
       maxBatchJobs: this.deps.config.maxBatchMessages,
       maxTopicBatchBytes: this.deps.readers.topics.maxMessageBytes,
+      ...(this.deps.signer === undefined ? {} : { signer: this.deps.signer }),
     });
     // Loaded after the writer started: its initTransactions fenced (and aborted) whatever a
     // crashed predecessor left open, so the read_committed load is not held back by it.

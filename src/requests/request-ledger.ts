@@ -11,6 +11,7 @@ import { DeadlineWatch } from './deadline-watch';
 import type { LedgerEntry } from './ledger-entry';
 import type { LedgerEvent } from './ledger-event';
 import { ledgerEventHandler, ledgerLogic } from './ledger-logic';
+import type { HeadSigner } from '../audit/head-signature';
 
 /** What the composition root passes to the request ledger. */
 export interface RequestLedgerOptions {
@@ -28,6 +29,8 @@ export interface RequestLedgerOptions {
   readonly gateway: Pick<GatewayClient, 'publish' | 'close'>;
   readonly publishTimeoutMs: number;
   readonly metrics?: IntelrouteMetrics;
+  /** Signs the observer's audit chain heads. */
+  readonly signer?: HeadSigner;
 }
 
 /** The consumer groups of the ledger's two stages under a topic prefix. */
@@ -159,6 +162,7 @@ export class RequestLedger {
       handler: ledgerEventHandler({ producer, logger }),
       settings,
       ...(metrics === undefined ? {} : { metrics }),
+      ...(this.options.signer === undefined ? {} : { signer: this.options.signer }),
     });
   }
 }

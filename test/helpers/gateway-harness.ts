@@ -6,6 +6,7 @@ import { createGatewayClient, type GatewayClient } from '../../src/client';
 import { loadConfig, type GatewayConfig, type IntelrouteConfig } from '../../src/config';
 import { createKafkaClient } from '../../src/kafka/kafka-client';
 import { applyTopicPlan } from '../../src/kafka/topic-provisioning';
+import { optionalSigner } from '../../src/audit/writer-keys';
 import { Gateway } from '../../src/gateway/gateway';
 import { silentLogger, type Logger } from '../../src/telemetry/logger';
 import { testBrokers, uniqueName } from './kafka';
@@ -93,6 +94,8 @@ export async function startTestGateway(
     kafka,
     logger: options.logger ?? silentLogger(),
     readers: config,
+    // As in production: its audit chain heads signed with its TLS key.
+    ...optionalSigner(config),
   });
   await gateway.start();
   const clients: GatewayClient[] = [];

@@ -13,6 +13,9 @@ import {
   readTopicToEnd,
   verifyChains,
 } from '../../audit';
+import { checkHeadSignatures } from '../../audit/head-signature';
+import { formatSignatureProblem } from '../../audit/audit-report-format';
+import { trustedWriterKeys } from '../../audit/writer-keys';
 import { IntelrouteError } from '../../errors';
 import { AuditRecord } from '../../generated/intelroute/v1/records';
 import { action, cliContext, withKafka } from '../cli-context';
@@ -40,19 +43,28 @@ export function registerAuditCommands(program: Command): void {
     .action(action(runTrace));
 }
 
-/** One line per chain, the unusable heads, a summary; exit code 1 unless everything is ok. */
+/**
+ * One line per chain, the unusable heads, the heads no trusted writer signed, a summary; exit
+ * code 1 unless everything is ok.
+ */
 async function runVerify(options: { live?: boolean }, command: Command): Promise<void> {
   const { config, logger } = cliContext(command);
+  const trusted = trustedWriterKeys(config); // before Kafka: a bad key folder fails at once
   const topics = auditTopicsFor(config.topics.prefix);
   const trail = await withKafka(config, logger, (deps) => readAuditTrail(deps, topics));
   const { heads, problems } = readHeads(trail.heads);
   const report = verifyChains(trail.records, heads, {
     allowRecordsAfterHead: options.live === true,
   });
-  const lines = [...report.chains.map(formatVerdict), ...problems.map(formatHeadProblem)];
-  lines.push(formatSummary(report, problems));
+  const untrusted = checkHeadSignatures(heads, trusted);
+  const lines = [
+    ...report.chains.map(formatVerdict),
+    ...problems.map(formatHeadProblem),
+    ...untrusted.map(formatSignatureProblem),
+  ];
+  lines.push(formatSummary(report, problems, untrusted));
   process.stdout.write(`${lines.join('\n')}\n`);
-  if (!report.ok || problems.length > 0) process.exitCode = 1;
+  if (!report.ok || problems.length > 0 || untrusted.length > 0) process.exitCode = 1;
 }
 
 /**

@@ -16,6 +16,7 @@ import {
 import { IntelrouteError } from '../../errors';
 import { createKafkaClient } from '../../kafka/kafka-client';
 import { KafkaLiveness } from '../../kafka/kafka-liveness';
+import { optionalSigner } from '../../audit/writer-keys';
 import type { Logger } from '../../telemetry/logger';
 import { startTelemetry } from '../../telemetry/start-telemetry';
 import { action, cliContext, requireBrokers } from '../cli-context';
@@ -96,6 +97,7 @@ async function runReader(
     handler: sinkHandler(sink),
     settings: readerSettings(config),
     metrics: telemetry.metrics,
+    ...optionalSigner(config),
   });
   const liveness = new KafkaLiveness({ kafka, logger });
   const end = await runUntilStopped({

@@ -6,6 +6,7 @@ import { parseIdentityUrn } from '../../identity/parse-identity-urn';
 import type { Kafka } from 'kafkajs';
 import { createKafkaClient } from '../../kafka/kafka-client';
 import { KafkaLiveness } from '../../kafka/kafka-liveness';
+import { optionalSigner } from '../../audit/writer-keys';
 import { LinkDetector } from '../../links/detector/link-detector';
 import { linksOfMessage, readLinkIndex } from '../../links/detector/show-links';
 import { recipientOfIdentity } from '../../links/detector/visibility';
@@ -58,6 +59,7 @@ async function runDetector(options: { instanceId?: string }, command: Command): 
     gateway,
     publishTimeoutMs: config.systemClient.publishTimeoutMs,
     metrics: telemetry.metrics,
+    ...optionalSigner(config),
   });
   await runService({ service: detector, name: 'link detector', config, logger, telemetry, kafka });
 }

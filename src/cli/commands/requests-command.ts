@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { memberCountryCodes } from '../../config';
 import { readerSettings } from '../../consumers';
+import { optionalSigner } from '../../audit/writer-keys';
 import { createKafkaClient } from '../../kafka/kafka-client';
 import { systemClientSettings } from '../../links/stateful/service-config';
 import { systemGatewayClient } from '../../links/stateful/system-publisher';
@@ -48,6 +49,7 @@ async function runLedger(options: { instanceId?: string }, command: Command): Pr
     gateway,
     publishTimeoutMs: config.systemClient.publishTimeoutMs,
     metrics: telemetry.metrics,
+    ...optionalSigner(config),
   });
   await runService({ service: ledger, name: 'request ledger', config, logger, telemetry, kafka });
 }

@@ -3,6 +3,7 @@ import { auditTopicsFor } from '../../audit';
 import { TOPICS } from '../../contract/topic-names';
 import { IntelrouteError, isIntelrouteError } from '../../errors';
 import type { TransactionalWriter } from '../../kafka/transactional-writer';
+import type { HeadSigner } from '../../audit/head-signature';
 import { restartUnlessStopped } from '../../kafka/consumer-retry';
 import { ConsumerLagTracker } from '../../telemetry/consumer-lag-tracker';
 import { noopIntelrouteMetrics, type IntelrouteMetrics } from '../../telemetry/intelroute-metrics';
@@ -35,6 +36,8 @@ export interface ReaderRuntimeOptions {
   readonly settings: ReaderSettings;
   /** The process's instruments (startTelemetry); none: no metrics. */
   readonly metrics?: IntelrouteMetrics;
+  /** Signs the reader's audit chain heads (none: unsigned, refused by `audit verify`). */
+  readonly signer?: HeadSigner;
   readonly now?: () => number;
   readonly random?: () => number;
 }
@@ -145,6 +148,7 @@ export class ReaderRuntime {
       transactionalId: `${stream.group}.${instanceId}`,
       chainId: instanceId,
       auditTopics: auditTopicsFor(topicPrefix),
+      ...(this.options.signer === undefined ? {} : { signer: this.options.signer }),
     });
     if (this.abort.signal.aborted) throw new IntelrouteError('SHUTTING_DOWN', 'reader stopped');
     this.processedIds = new ProcessedIds({

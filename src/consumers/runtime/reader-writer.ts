@@ -1,5 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { AuditTopics } from '../../audit';
+import type { HeadSigner } from '../../audit/head-signature';
 import { startAuditedWriter } from '../../audit/audited-writer';
 import type { TransactionalWriter } from '../../kafka/transactional-writer';
 import type { Logger } from '../../telemetry/logger';
@@ -14,6 +15,8 @@ export interface ReaderWriterOptions {
   /** The audit chain this writer appends to (the reader's instance id). */
   readonly chainId: string;
   readonly auditTopics: AuditTopics;
+  /** Signs the chain's heads (none: unsigned). */
+  readonly signer?: HeadSigner;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { ReaderEvent } from '../runtime/reader-events';
 import type { ReaderSettings } from '../runtime/reader-settings';
 import { startReaderWriter } from '../runtime/reader-writer';
 import { Subscription, type SubscriptionDelivery } from './subscription';
+import type { HeadSigner } from '../../audit/head-signature';
 
 /** An authorised subscriber: who, which stream, and what `authorizeSubscribe` lets it see. */
 export interface SubscribeGrant {
@@ -36,6 +37,8 @@ export interface SubscriptionServiceOptions {
   readonly settings: ReaderSettings;
   readonly defaultMaxInFlight: number;
   readonly maxInFlightLimit: number;
+  /** Signs the service's audit chain heads (the gateway's signer). */
+  readonly signer?: HeadSigner;
 }
 
 /**
@@ -72,6 +75,7 @@ export class SubscriptionService {
       transactionalId: `${topicPrefix}intelroute.subscriptions.${instanceId}`,
       chainId: `${instanceId}-subscriptions`,
       auditTopics: auditTopicsFor(topicPrefix),
+      ...(this.options.signer === undefined ? {} : { signer: this.options.signer }),
     });
   }
 

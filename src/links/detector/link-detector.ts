@@ -17,6 +17,7 @@ import { linkIndexLogic } from './link-index-logic';
 import type { LinkState } from './link-state';
 import { observationHandler } from './observation-handler';
 import type { SelectorObservation } from './observation-types';
+import type { HeadSigner } from '../../audit/head-signature';
 
 /** What the composition root passes to the link detector. */
 export interface LinkDetectorOptions {
@@ -33,6 +34,8 @@ export interface LinkDetectorOptions {
   readonly gateway: Pick<GatewayClient, 'publish' | 'close'>;
   readonly publishTimeoutMs: number;
   readonly metrics?: IntelrouteMetrics;
+  /** Signs the observer's audit chain heads. */
+  readonly signer?: HeadSigner;
 }
 
 /** The consumer groups of the detector's two stages under a topic prefix. */
@@ -160,6 +163,7 @@ export class LinkDetector {
       handler: observationHandler({ producer, secret, logger }),
       settings,
       ...(metrics === undefined ? {} : { metrics }),
+      ...(this.options.signer === undefined ? {} : { signer: this.options.signer }),
     });
   }
 }

@@ -1,11 +1,16 @@
-import { AuditRecord } from '../../../src/generated/intelroute/v1/records';
+import { generateKeyPairSync } from 'node:crypto';
+import { headSignerFromPem } from '../../../src/audit/head-signature';
+import { AuditEvent, AuditRecord } from '../../../src/generated/intelroute/v1/records';
 import { runCli } from '../../helpers/cli';
 import { testKafkaClient, uniqueName } from '../../helpers/kafka';
 import {
+  ChainWriter,
   copyTrail,
   createTrailTopics,
+  event,
   readTrail,
   recordOf,
+  TRUSTED_KEYS_DIR,
   writeGenuineTrail,
 } from './audit-trail-fixtures';
 
@@ -13,7 +18,11 @@ jest.setTimeout(90_000);
 
 const kafka = testKafkaClient();
 const admin = kafka.admin();
-const env = (prefix: string) => ({ INTELROUTE_TOPIC_PREFIX: prefix, INTELROUTE_LOG_LEVEL: 'warn' });
+const env = (prefix: string) => ({
+  INTELROUTE_TOPIC_PREFIX: prefix,
+  INTELROUTE_LOG_LEVEL: 'warn',
+  INTELROUTE_AUDIT_TRUSTED_KEYS_DIR: TRUSTED_KEYS_DIR,
+});
 
 let genuinePrefix: string;
 let tamperedPrefix: string;
@@ -56,10 +65,41 @@ describe('intelroute audit verify', () => {
     );
     expect(lines.slice(1)).toEqual([
       'ok reader-DE 3 records',
-      'audit trail BROKEN: 1 broken chain(s), 0 unusable head(s); 2 chain(s), 7 record(s)',
+      'audit trail BROKEN: 1 broken chain(s), 0 unusable head(s), 0 untrusted chain(s); 2 chain(s), 7 record(s)',
     ]);
     expect(result.code).toBe(1);
   });
+
+  it.each([
+    ['an unsigned head', undefined],
+    ['a head signed by a key verify does not trust', 'stranger'],
+  ] as const)(
+    'names a chain forged with kcat-like writes and %s, and exits 1',
+    async (_case, signer) => {
+      const forged = await createTrailTopics(admin);
+      await writeGenuineTrail(kafka, forged.topics);
+      const stranger = headSignerFromPem(
+        generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }),
+        'stranger',
+      );
+      const evil = await ChainWriter.connect(
+        kafka,
+        forged.topics,
+        'gateway-evil2',
+        signer === undefined ? null : stranger,
+      );
+      await evil.write([
+        event(AuditEvent.AUDIT_EVENT_ROUTED, 'forged-1', 5, { identity: 'ncb:FR' }),
+      ]);
+      await evil.disconnect();
+      const result = await runCli(['audit', 'verify'], env(forged.prefix));
+      expect(result.code).toBe(1);
+      const lines = result.stdout.trim().split('\n');
+      expect(lines).toContain('ok gateway-evil2 1 records'); // the hashes hold: only the signature tells
+      expect(lines).toContainEqual(expect.stringMatching(/^UNTRUSTED gateway-evil2: its head /));
+      expect(lines.at(-1)).toMatch(/1 untrusted chain\(s\)/);
+    },
+  );
 
   it('exits 1 naming the topic when the audit topics do not exist', async () => {
     const result = await runCli(['audit', 'verify'], env(`${uniqueName('test.none')}.`));

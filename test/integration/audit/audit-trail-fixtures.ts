@@ -1,4 +1,9 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
+import { headSignerFromPem, type HeadSigner } from '../../../src/audit/head-signature';
 import {
   auditFields,
   auditRecordsFor,
@@ -19,6 +24,18 @@ import { partitionForKey } from '../../../src/kafka/murmur2-partitioner';
 import { uniqueName } from '../../helpers/kafka';
 
 export const PARTITIONS = 2;
+
+/** The writers' signing key of the genuine trail, and a folder trusting its public key. */
+const writerKeys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+export const WRITER_SIGNER = headSignerFromPem(
+  writerKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+  'test writer key',
+);
+export const TRUSTED_KEYS_DIR = mkdtempSync(path.join(os.tmpdir(), 'audit-trusted-'));
+writeFileSync(
+  path.join(TRUSTED_KEYS_DIR, 'writers.pem'),
+  writerKeys.publicKey.export({ type: 'spki', format: 'pem' }),
+);
 
 /** A fresh prefix ("test.audit.1a2b3c4d.") and its audit + heads topics, created. */
 export async function createTrailTopics(
@@ -48,11 +65,18 @@ export class ChainWriter {
     private readonly producer: Producer,
     private readonly topics: AuditTopics,
     chainId: string,
+    private readonly signer: HeadSigner | null,
   ) {
     this.state = startChain(chainId);
   }
 
-  static async connect(kafka: Kafka, topics: AuditTopics, chainId: string): Promise<ChainWriter> {
+  /** A writer of chain `chainId`, signing its heads with `signer` (default: the test key; null: unsigned). */
+  static async connect(
+    kafka: Kafka,
+    topics: AuditTopics,
+    chainId: string,
+    signer: HeadSigner | null = WRITER_SIGNER,
+  ): Promise<ChainWriter> {
     const producer = kafka.producer({
       transactionalId: uniqueName(`test.audit.${chainId}`),
       idempotent: true,
@@ -60,14 +84,19 @@ export class ChainWriter {
       allowAutoTopicCreation: false,
     });
     await producer.connect();
-    return new ChainWriter(producer, topics, chainId);
+    return new ChainWriter(producer, topics, chainId, signer);
   }
 
   /** Writes the records and head in one transaction; commits, or aborts when `abort` is set. */
   async write(fields: readonly AuditFields[], { abort = false } = {}): Promise<void> {
     const batch = auditRecordsFor(this.state, fields);
     const transaction = await this.producer.transaction();
-    const records = outboundAuditRecords(batch, this.topics);
+    const head = batch.head;
+    const signed =
+      head === undefined || this.signer === null
+        ? batch
+        : { ...batch, head: this.signer.sign(head) };
+    const records = outboundAuditRecords(signed, this.topics);
     await transaction.sendBatch({
       acks: -1,
       topicMessages: [this.topics.audit, this.topics.heads].map((topic) => ({

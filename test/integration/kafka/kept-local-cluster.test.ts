@@ -2,6 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { auditTopicsFor, readAuditTrail, readHeads, verifyChains } from '../../../src/audit';
+import { checkHeadSignatures } from '../../../src/audit/head-signature';
+import { trustedWriterKeys } from '../../../src/audit/writer-keys';
 import { loadConfig } from '../../../src/config';
 import { createKafkaClient } from '../../../src/kafka/kafka-client';
 import { LocalKafkaCluster } from '../../../src/local-kafka';
@@ -58,7 +60,13 @@ describe('a local Kafka kept in a data folder', () => {
       const trail = await readAuditTrail({ kafka, admin }, auditTopicsFor(prefix));
       const { heads, problems } = readHeads(trail.heads);
       const report = verifyChains(trail.records, heads, { allowRecordsAfterHead: false });
-      expect({ ok: report.ok, problems }).toEqual({ ok: true, problems: [] });
+      const trusted = trustedWriterKeys(first.config);
+      const untrusted = checkHeadSignatures(heads, trusted);
+      expect({ ok: report.ok, problems, untrusted }).toEqual({
+        ok: true,
+        problems: [],
+        untrusted: [],
+      });
       expect(report.records).toBeGreaterThanOrEqual(40);
     } finally {
       await admin.disconnect();

@@ -83,7 +83,7 @@ describe('audit output lines', () => {
     expect(formatVerdict(ok)).toBe('ok reader-FR 3 records');
     expect(formatVerdict(broken)).toBe('BROKEN gateway-1 at 2:17: gap: x');
     expect(formatSummary({ ok: false, records: 7, chains: [broken, ok] }, [])).toBe(
-      'audit trail BROKEN: 1 broken chain(s), 0 unusable head(s); 2 chain(s), 7 record(s)',
+      'audit trail BROKEN: 1 broken chain(s), 0 unusable head(s), 0 untrusted chain(s); 2 chain(s), 7 record(s)',
     );
     expect(formatSummary({ ok: true, records: 3, chains: [ok] }, [])).toBe(
       'audit trail ok: 1 chain(s), 3 record(s)',
