@@ -26,6 +26,8 @@ export interface CommitFlusherOptions {
 export class CommitFlusher {
   private events: ReaderEvent[] = [];
   private readonly offsets = new Map<string, ConsumerOffset>();
+  /** The highest offset committed per group and partition (what a resumption must start at). */
+  private readonly committedOffsets = new Map<string, ConsumerOffset>();
   private running: Promise<void> | undefined;
   private draining = false;
   /** The last run gave up (stopping): what is left waits for the next add. */
@@ -74,6 +76,7 @@ export class CommitFlusher {
           consumerOffsets: offsets,
           deadlineAtMs: now + this.options.commitTimeoutMs,
         });
+        for (const offset of offsets) mergeInto(this.committedOffsets, offset);
         failures = 0;
       } catch (error) {
         failures += 1;
@@ -97,12 +100,21 @@ export class CommitFlusher {
     for (const offset of offsets) this.mergeOffset(offset);
   }
 
+  /** The offsets committed so far, the highest per group and partition. */
+  committed(): ConsumerOffset[] {
+    return [...this.committedOffsets.values()];
+  }
+
   /** Keeps the highest offset per group and partition. */
   private mergeOffset(offset: ConsumerOffset): void {
-    const slot = `${offset.groupId}|${offset.topic}|${offset.partition}`;
-    const previous = this.offsets.get(slot);
-    if (previous === undefined || BigInt(previous.offset) < BigInt(offset.offset)) {
-      this.offsets.set(slot, offset);
-    }
+    mergeInto(this.offsets, offset);
+  }
+}
+
+function mergeInto(offsets: Map<string, ConsumerOffset>, offset: ConsumerOffset): void {
+  const slot = `${offset.groupId}|${offset.topic}|${offset.partition}`;
+  const previous = offsets.get(slot);
+  if (previous === undefined || BigInt(previous.offset) < BigInt(offset.offset)) {
+    offsets.set(slot, offset);
   }
 }

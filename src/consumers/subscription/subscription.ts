@@ -12,6 +12,10 @@ import { AckTracker } from './ack-tracker';
 import { CommitFlusher } from './commit-flusher';
 import { filterVerdict, type SubscriptionFilter } from './subscription-filter';
 import { restartUnlessStopped } from '../../kafka/consumer-retry';
+import { committedOffsetsVisible } from '../../kafka/committed-offsets';
+
+/** How long stop() waits for its last acks to be what a new subscription resumes from. */
+const RESUME_VISIBLE_TIMEOUT_MS = 5000;
 
 /** One message handed to the subscriber. Ack it by `deliveryId` once stored. */
 export interface SubscriptionDelivery {
@@ -158,6 +162,13 @@ export class Subscription {
     // Stop fetching first (waits for the batch in hand), commit while still a member, then leave.
     await this.consumer.stop().catch(() => undefined);
     await this.flusher.drain();
+    // The next subscription of this identity must resume after these acks, not before them.
+    const resumable = await committedOffsetsVisible(
+      this.options.kafka,
+      this.flusher.committed(),
+      RESUME_VISIBLE_TIMEOUT_MS,
+    ).catch(() => false);
+    if (!resumable) this.logger.warn('acked offsets not yet visible: the next start may repeat');
     await this.consumer.disconnect().catch(() => undefined);
     this.currentState = 'stopped';
     this.logger.info({ unacked: this.tracker.inFlight }, 'subscription stopped');

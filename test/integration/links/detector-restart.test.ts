@@ -62,8 +62,10 @@ describe('link detector killed and restarted mid-run (child process, SIGKILL)', 
     );
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
+    // How many alerts were out when the kill landed, and how many of them the restart sent
+    // again, depend on where the kill lands: reported, not asserted. What must hold whatever
+    // it hit: every alert once, none twice.
     const atKill = (await readAlerts(kafka, gw.topic(TOPICS.secretariat))).length;
-    expect(atKill).toBeLessThan(LINKS);
 
     await startDetector(configFile, instanceId);
     const expected = { FR: LINKS, DE: LINKS, SEC: LINKS };
@@ -77,10 +79,13 @@ describe('link detector killed and restarted mid-run (child process, SIGKILL)', 
     await indexCaughtUp(admin, linkDetectorGroups(gw.prefix).index, gw.topic(TOPICS.linkSelectors));
     expect(await alertCounts()).toEqual(expected);
     expect(counted).toEqual(expected);
-    // The restart did re-send alerts it had sent before the kill: the gateway answered them as
-    // duplicates (their ids are derived from the link), and wrote nothing twice.
+    // An alert sent before the kill but not yet committed as sent is sent again by the restart:
+    // the gateway answers it as a duplicate (its id is derived from the link) and writes nothing.
     const urn = 'urn:intelroute:system:link-detector';
-    expect(await duplicatesAnswered(kafka, gw.topic(TOPICS.audit), urn)).toBeGreaterThan(0);
+    const resent = await duplicatesAnswered(kafka, gw.topic(TOPICS.audit), urn);
+    process.stderr.write(
+      `[links] killed with ${atKill}/${LINKS} alerts out; ${resent} re-sent as duplicates\n`,
+    );
     for (const topic of [countryTopic('FR'), countryTopic('DE'), TOPICS.secretariat]) {
       const alerts = await readAlerts(kafka, gw.topic(topic));
       expect(new Set(alerts.map((a) => a.messageId)).size).toBe(LINKS);
