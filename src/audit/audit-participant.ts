@@ -9,6 +9,7 @@ import {
   type AuditFields,
   type ChainState,
 } from './audit-chain';
+import { IntelrouteError } from '../errors';
 import { readHeads } from './audit-head';
 import { outboundAuditRecords, type AuditTopics } from './audit-outbound';
 import type { HeadSigner } from './head-signature';
@@ -31,6 +32,8 @@ export class AuditParticipant<E> implements TransactionParticipant<E> {
     private readonly toFields: (landed: LandedJob<E>) => readonly AuditFields[],
     /** Signs every head this writer writes (none: unsigned heads, refused by `audit verify`). */
     private readonly signer?: HeadSigner,
+    /** Where the chain stands in Kafka (its committed head): see readOutcome. */
+    private readonly readCommittedState?: () => Promise<ChainState>,
   ) {}
 
   get chain(): ChainState {
@@ -59,6 +62,28 @@ export class AuditParticipant<E> implements TransactionParticipant<E> {
   aborted(): void {
     this.pending = undefined;
   }
+
+  /**
+   * Every transaction with audit records writes the chain's head, so the committed head says
+   * whether the unconfirmed one landed: it is the pending state's head, or still the last one.
+   * The chain then continues from what Kafka holds, whichever it is.
+   */
+  readonly readOutcome = async (): Promise<boolean | undefined> => {
+    if (this.pending === undefined || this.readCommittedState === undefined) return undefined;
+    const stored = await this.readCommittedState();
+    const landed = sameState(stored, this.pending);
+    if (!landed && !sameState(stored, this.state)) {
+      throw new IntelrouteError(
+        'AUDIT_RECORD_INVALID',
+        `chain ${stored.chainId} stands at sequence ${stored.nextSequence} in Kafka, neither before nor after this writer's last transaction: another writer uses this chain id`,
+      );
+    }
+    return landed;
+  };
+}
+
+function sameState(a: ChainState, b: ChainState): boolean {
+  return a.nextSequence === b.nextSequence && a.previousHash === b.previousHash;
 }
 
 /**

@@ -35,7 +35,8 @@ export interface AuditedWriterOptions<E> {
  * A transactional writer whose every transaction carries its audit records, on the writer's own
  * chain. The producer is initialised **before** the chain head is read: initialising under the
  * same transactional id fences a predecessor (a killed instance) and aborts what it left open,
- * so the head read afterwards is final and the chain continues without a fork.
+ * so the head read afterwards is final and the chain continues without a fork. A commit Kafka
+ * never confirmed is settled the same way: the new producer fences, the head is read back.
  * @throws IntelrouteError KAFKA_UNAVAILABLE, KAFKA_TOPIC_MISSING, AUDIT_RECORD_INVALID.
  */
 export async function startAuditedWriter<E>(
@@ -54,9 +55,15 @@ export async function startAuditedWriter<E>(
   });
   await writer.start();
   try {
-    const chain = await loadChainState(options, options.auditTopics, options.chainId);
+    const readChain = () => loadChainState(options, options.auditTopics, options.chainId);
     audit.install(
-      new AuditParticipant(chain, options.auditTopics, options.toFields, options.signer),
+      new AuditParticipant(
+        await readChain(),
+        options.auditTopics,
+        options.toFields,
+        options.signer,
+        readChain,
+      ),
     );
     return writer;
   } catch (error) {
@@ -90,4 +97,6 @@ class DeferredParticipant<E> implements TransactionParticipant<E> {
   aborted(): void {
     this.inner?.aborted();
   }
+
+  readonly readOutcome = async (): Promise<boolean | undefined> => this.inner?.readOutcome?.();
 }

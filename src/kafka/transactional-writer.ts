@@ -55,6 +55,13 @@ export interface TransactionParticipant<E> {
   prepare(landed: readonly LandedJob<E>[]): OutboundRecord[];
   committed(): void;
   aborted(): void;
+  /**
+   * Reads back from Kafka whether the last prepared transaction committed, for a commit Kafka
+   * never confirmed (the broker died with the request in flight: it may have landed). Asked
+   * once a new producer has fenced the old one, so the answer is final. Undefined: this
+   * participant cannot tell (it leaves no record of its own to look for).
+   */
+  readonly readOutcome?: () => Promise<boolean | undefined>;
 }
 
 export type WriterState = 'stopped' | 'connecting' | 'ready' | 'unavailable' | 'stopping';
@@ -96,6 +103,8 @@ export class TransactionalWriter<E> {
   private readonly partitions: PartitionDirectory;
   private readonly reconnect: ReconnectLoop;
   private producer: Producer | undefined;
+  /** A commit was sent and never confirmed: the participants wait to learn how it went. */
+  private unconfirmedCommit = false;
   private currentState: WriterState = 'stopped';
   private pumping: Promise<void> | undefined;
 
@@ -218,16 +227,20 @@ export class TransactionalWriter<E> {
   private async writeBatch(batch: readonly PendingJob<E>[]): Promise<void> {
     const producer = this.producer as Producer;
     const participants = this.options.participants ?? [];
-    const progress = { stage: 'send' as 'send' | 'commit' };
+    const progress: TransactionProgress = { stage: 'send', abandoned: false };
     try {
       const landed = await boundedBy(
         this.transactionTimeoutMs(),
         this.runTransaction(producer, batch, progress),
+        () => (progress.abandoned = true),
       );
       participants.forEach((p) => p.committed());
       batch.forEach((pending, index) => pending.resolve([...(landed[index]?.locations ?? [])]));
     } catch (error) {
-      participants.forEach((p) => p.aborted());
+      // After a sent commit, aborting the participants would be a guess: a commit that landed
+      // while its answer was lost would see its chain sequences and idempotency entries reused.
+      if (progress.stage === 'commit') this.unconfirmedCommit = participants.length > 0;
+      else participants.forEach((p) => p.aborted());
       if (progress.stage === 'send' && isRecordRejection(error)) {
         await this.isolate(batch, error);
         return;
@@ -269,11 +282,12 @@ export class TransactionalWriter<E> {
   private async runTransaction(
     producer: Producer,
     batch: readonly PendingJob<E>[],
-    progress: { stage: 'send' | 'commit' },
+    progress: TransactionProgress,
   ): Promise<LandedJob<E>[]> {
     const transaction = await producer.transaction();
     try {
       const landed = await this.sendJobs(transaction, batch);
+      throwIfAbandoned(progress);
       const extra = (this.options.participants ?? []).flatMap((p) => p.prepare(landed));
       const oversized = oversizedTopic(extra, this.maxTopicBatchBytes());
       if (oversized !== undefined) {
@@ -281,6 +295,7 @@ export class TransactionalWriter<E> {
       }
       if (extra.length > 0) await this.sendRecords(transaction, extra);
       for (const offsets of offsetsByGroup(batch)) await transaction.sendOffsets(offsets);
+      throwIfAbandoned(progress);
       progress.stage = 'commit';
       await transaction.commit();
       return landed;
@@ -387,6 +402,8 @@ export class TransactionalWriter<E> {
     });
     try {
       await producer.connect();
+      await fencePredecessors(producer);
+      if (this.unconfirmedCommit) await this.settleUnconfirmedCommit();
     } catch (error) {
       await producer.disconnect().catch(() => undefined);
       throw error;
@@ -403,6 +420,25 @@ export class TransactionalWriter<E> {
     );
   }
 
+  /**
+   * Tells the participants how the unconfirmed commit went, as the first of them that can read it
+   * back from Kafka says; when none can, it is taken as aborted and said so.
+   * @throws what a participant's readOutcome throws (the reconnect loop tries again).
+   */
+  private async settleUnconfirmedCommit(): Promise<void> {
+    const participants = this.options.participants ?? [];
+    let outcome: boolean | undefined;
+    for (const participant of participants) {
+      outcome ??= await participant.readOutcome?.();
+    }
+    if (outcome === true) participants.forEach((p) => p.committed());
+    else participants.forEach((p) => p.aborted());
+    this.unconfirmedCommit = false;
+    const found =
+      outcome === undefined ? 'unknown, taken as aborted' : outcome ? 'committed' : 'aborted';
+    this.options.logger.warn({ outcome: found }, 'the unconfirmed commit was read back');
+  }
+
   private setState(state: WriterState): void {
     if (state === this.currentState) return;
     this.currentState = state;
@@ -410,10 +446,36 @@ export class TransactionalWriter<E> {
   }
 }
 
-/** `work`'s value, or KAFKA_TIMEOUT after `ms` (the work itself is abandoned, not stopped). */
-async function boundedBy<T>(ms: number, work: Promise<T>): Promise<T> {
+/**
+ * Makes the producer claim its transactional id now: kafkajs sends InitProducerId only when the
+ * first transaction begins, and an empty transaction is aborted without any request. Once
+ * claimed, every earlier producer under the id is shut out and the transaction it left open is
+ * settled (aborted, or its commit completed), so what is read from Kafka afterwards is final.
+ */
+async function fencePredecessors(producer: Producer): Promise<void> {
+  const transaction = await producer.transaction();
+  await transaction.abort();
+}
+
+/** How far a transaction got; `abandoned` once the writer stopped waiting for it. */
+interface TransactionProgress {
+  stage: 'send' | 'commit';
+  abandoned: boolean;
+}
+
+/** An abandoned transaction must not go on to prepare or commit behind the writer's back. */
+function throwIfAbandoned(progress: TransactionProgress): void {
+  if (progress.abandoned) throw new Error('transaction abandoned after its deadline');
+}
+
+/**
+ * `work`'s value, or KAFKA_TIMEOUT after `ms`; the work itself is not stopped, `onTimeout` tells
+ * it that nobody waits for it any more.
+ */
+async function boundedBy<T>(ms: number, work: Promise<T>, onTimeout: () => void): Promise<T> {
   const outcome = await withDeadline(work, Date.now() + ms);
   if (outcome === TIMED_OUT) {
+    onTimeout();
     throw new IntelrouteError('KAFKA_TIMEOUT', `Kafka transaction not finished within ${ms} ms`);
   }
   return outcome;
