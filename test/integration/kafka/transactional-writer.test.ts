@@ -4,6 +4,7 @@ import {
   TransactionalWriter,
   type LandedJob,
   type RecordLocation,
+  type TransactionalWriterOptions,
   type TransactionParticipant,
 } from '../../../src/kafka/transactional-writer';
 import type { OutboundRecord } from '../../../src/kafka/record-format';
@@ -82,14 +83,7 @@ describe('TransactionalWriter', () => {
   it('batches concurrent jobs into transactions and reports where every record landed', async () => {
     const [a, b, summary] = await topics('a', 'b', 'summary');
     const participant = new SummaryParticipant(summary!);
-    const writer = new TransactionalWriter<string>({
-      kafka,
-      transactionalId: uniqueName('tx'),
-      logger: silentLogger(),
-      participants: [participant],
-    });
-    await writer.start();
-    try {
+    await withWriter({ participants: [participant] }, async (writer) => {
       const jobs = Array.from({ length: 200 }, (_, i) => ({
         records: [record(a!, `case-${i % 7}`, `m${i}`), record(b!, `m${i}`, `m${i}`)],
         events: [`m${i}`],
@@ -116,22 +110,13 @@ describe('TransactionalWriter', () => {
       expect(summaries.flatMap((s) => s.value.toString().split('|')[0]!.split(',')).sort()).toEqual(
         jobs.map((j) => j.events[0]).sort(),
       );
-    } finally {
-      await writer.stop();
-    }
+    });
   });
 
   it('writes nothing of a batch whose participant fails, and keeps working afterwards', async () => {
     const [a, summary] = await topics('a', 'summary');
     const participant = new SummaryParticipant(summary!);
-    const writer = new TransactionalWriter<string>({
-      kafka,
-      transactionalId: uniqueName('tx'),
-      logger: silentLogger(),
-      participants: [participant],
-    });
-    await writer.start();
-    try {
+    await withWriter({ participants: [participant] }, async (writer) => {
       participant.failNext = true;
       await expect(
         writer.write({
@@ -150,20 +135,12 @@ describe('TransactionalWriter', () => {
       });
       const values = (await readAllCommitted(kafka, a!)).map((r) => r.value.toString());
       expect(values).toEqual(['kept']);
-    } finally {
-      await writer.stop();
-    }
+    });
   });
 
   it('fails a job whose deadline passed while queued, without writing it', async () => {
     const [a] = await topics('a');
-    const writer = new TransactionalWriter<string>({
-      kafka,
-      transactionalId: uniqueName('tx'),
-      logger: silentLogger(),
-    });
-    await writer.start();
-    try {
+    await withWriter({}, async (writer) => {
       await expect(
         writer.write({
           records: [record(a!, 'k', 'late')],
@@ -172,9 +149,7 @@ describe('TransactionalWriter', () => {
         }),
       ).rejects.toMatchObject({ code: 'KAFKA_TIMEOUT' });
       expect(await readAllCommitted(kafka, a!)).toEqual([]);
-    } finally {
-      await writer.stop();
-    }
+    });
   });
 
   it('fails only the job whose record Kafka refuses; its neighbours in the transaction are written', async () => {
@@ -182,16 +157,9 @@ describe('TransactionalWriter', () => {
     // refusal comes from Kafka itself, mid-transaction.
     const [small, summary] = await topicsWith({ 'max.message.bytes': '10240' }, 'small', 'summary');
     const participant = new SummaryParticipant(summary!);
-    const writer = new TransactionalWriter<string>({
-      kafka,
-      transactionalId: uniqueName('tx'),
-      logger: silentLogger(),
-      participants: [participant],
-    });
-    const states: string[] = [];
-    writer.onStateChange((state) => states.push(state));
-    await writer.start();
-    try {
+    await withWriter({ participants: [participant] }, async (writer) => {
+      const states: string[] = [];
+      writer.onStateChange((state) => states.push(state));
       const records = Array.from({ length: 40 }, (_, i) =>
         i === 17 ? record(small!, 'k17', 'x'.repeat(50_000)) : record(small!, `k${i}`, `v${i}`),
       );
@@ -207,52 +175,37 @@ describe('TransactionalWriter', () => {
           .sort(),
       );
       expect(participant.abortedBatches).toBeGreaterThan(0);
-    } finally {
-      await writer.stop();
-    }
+    });
   });
 
   it('refuses at once a job whose records exceed the batch limit, and batches within it', async () => {
     const [small, summary] = await topicsWith({ 'max.message.bytes': '10240' }, 'small', 'summary');
     const participant = new SummaryParticipant(summary!);
-    const writer = new TransactionalWriter<string>({
-      kafka,
-      transactionalId: uniqueName('tx'),
-      logger: silentLogger(),
-      participants: [participant],
-      maxTopicBatchBytes: 10_240,
-    });
-    await writer.start();
-    try {
-      await expect(
-        writer.write({
-          records: [record(small!, 'k', 'x'.repeat(20_000))],
-          events: ['big'],
-          deadlineAtMs: Date.now() + 30_000,
-        }),
-      ).rejects.toMatchObject({ code: 'KAFKA_RECORD_TOO_LARGE' });
-      // 30 records of 3 KB on one key: never more than three per transaction.
-      const records = Array.from({ length: 30 }, (_, i) =>
-        record(small!, 'one-key', `${i}`.padEnd(3000, '.')),
-      );
-      const outcomes = await writeAll(writer, records);
-      expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
-      expect(participant.abortedBatches).toBe(0);
-      expect(participant.committedBatches).toBeGreaterThanOrEqual(10);
-      expect(await readAllCommitted(kafka, small!)).toHaveLength(30);
-    } finally {
-      await writer.stop();
-    }
+    await withWriter(
+      { participants: [participant], maxTopicBatchBytes: 10_240 },
+      async (writer) => {
+        await expect(
+          writer.write({
+            records: [record(small!, 'k', 'x'.repeat(20_000))],
+            events: ['big'],
+            deadlineAtMs: Date.now() + 30_000,
+          }),
+        ).rejects.toMatchObject({ code: 'KAFKA_RECORD_TOO_LARGE' });
+        // 30 records of 3 KB on one key: never more than three per transaction.
+        const records = Array.from({ length: 30 }, (_, i) =>
+          record(small!, 'one-key', `${i}`.padEnd(3000, '.')),
+        );
+        const outcomes = await writeAll(writer, records);
+        expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+        expect(participant.abortedBatches).toBe(0);
+        expect(participant.committedBatches).toBeGreaterThanOrEqual(10);
+        expect(await readAllCommitted(kafka, small!)).toHaveLength(30);
+      },
+    );
   });
 
   it('refuses a record for a topic that does not exist, naming it', async () => {
-    const writer = new TransactionalWriter<string>({
-      kafka,
-      transactionalId: uniqueName('tx'),
-      logger: silentLogger(),
-    });
-    await writer.start();
-    try {
+    await withWriter({}, async (writer) => {
       await expect(
         writer.write({
           records: [record('no.such.topic', 'k', 'x')],
@@ -260,11 +213,28 @@ describe('TransactionalWriter', () => {
           deadlineAtMs: Date.now() + 10_000,
         }),
       ).rejects.toMatchObject({ code: 'KAFKA_TOPIC_MISSING' });
-    } finally {
-      await writer.stop();
-    }
+    });
   });
 });
+
+/** Runs `body` with a started writer under a fresh transactional id, and stops it afterwards. */
+async function withWriter(
+  options: Pick<TransactionalWriterOptions<string>, 'participants' | 'maxTopicBatchBytes'>,
+  body: (writer: TransactionalWriter<string>) => Promise<void>,
+): Promise<void> {
+  const writer = new TransactionalWriter<string>({
+    kafka: testKafkaClient(),
+    transactionalId: uniqueName('tx'),
+    logger: silentLogger(),
+    ...options,
+  });
+  await writer.start();
+  try {
+    await body(writer);
+  } finally {
+    await writer.stop();
+  }
+}
 
 async function eventuallyReady(writer: TransactionalWriter<string>): Promise<void> {
   const deadline = Date.now() + 20_000;

@@ -28,6 +28,19 @@ class FakeWriter {
     this.jobs.push(job);
     return this.answer(job);
   }
+  /**
+   * Holds the write of the next routed message until the returned function is called; dead
+   * letters of refusals are answered at once.
+   */
+  holdRoutedWrites(): () => void {
+    let release: () => void = () => undefined;
+    const base = this.answer;
+    this.answer = (job) =>
+      job.records.length === 0 || job.events[0]?.kind !== 'routed'
+        ? base(job)
+        : new Promise((resolve) => (release = () => void base(job).then(resolve)));
+    return () => release();
+  }
 }
 
 function pipeline(writer: FakeWriter, store = new IdempotencyStore(60_000, 100)) {
@@ -81,13 +94,7 @@ describe('PublishPipeline', () => {
 
   it('lets a concurrent retry of the same id wait for the first attempt instead of writing again', async () => {
     const writer = new FakeWriter();
-    let release!: () => void;
-    const base = writer.answer;
-    // Only the routed message waits; dead letters of refusals are answered at once.
-    writer.answer = (job) =>
-      job.records.length === 0 || job.events[0]?.kind !== 'routed'
-        ? base(job)
-        : new Promise((resolve) => (release = () => void base(job).then(resolve)));
+    const release = writer.holdRoutedWrites();
     const p = pipeline(writer);
     const envelope = validEnvelope('seizure-report');
     const first = publish(p, envelope);
@@ -118,13 +125,7 @@ describe('PublishPipeline', () => {
     const restricted = { ...first, handling: { ...first.handling!, restrictedTo: ['DE'] } };
     const restamped = { ...first, createdAt: new Date(first.createdAt!.getTime() + 1000) };
 
-    let release!: () => void;
-    const base = writer.answer;
-    // Only the routed message waits; dead letters of refusals are answered at once.
-    writer.answer = (job) =>
-      job.records.length === 0 || job.events[0]?.kind !== 'routed'
-        ? base(job)
-        : new Promise((resolve) => (release = () => void base(job).then(resolve)));
+    const release = writer.holdRoutedWrites();
     const accepted = publish(p, first);
     // While the first attempt is being written:
     expect(await publish(p, otherDestination as Envelope)).toMatchObject({

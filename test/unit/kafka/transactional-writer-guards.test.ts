@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, RecordMetadata, TopicMessages } from 'kafkajs';
 import { isIntelrouteError } from '../../../src/errors';
 import { TransactionalWriter } from '../../../src/kafka/transactional-writer';
@@ -19,7 +20,7 @@ const never = (): Promise<never> => new Promise(() => undefined);
 
 function stubKafka(
   answer: (topicMessages: TopicMessages[]) => RecordMetadata[],
-  hang: { send?: boolean; commit?: boolean } = {},
+  hang: { send?: boolean; commit?: boolean; sendMs?: number } = {},
 ): {
   kafka: Kafka;
   outcomes: string[];
@@ -38,18 +39,24 @@ function stubKafka(
   const producer = {
     connect: async () => undefined,
     disconnect: async () => undefined,
-    transaction: async () => ({
-      sendBatch: async ({ topicMessages }: { topicMessages: TopicMessages[] }) =>
-        hang.send === true ? never() : answer(topicMessages),
-      sendOffsets: async () => undefined,
-      commit: async () => {
-        outcomes.push('commit');
-        if (hang.commit === true) await never();
-      },
-      abort: async () => {
-        outcomes.push('abort');
-      },
-    }),
+    transaction: async () => {
+      let sent = false; // like kafkajs, an empty transaction's abort sends no request
+      return {
+        sendBatch: async ({ topicMessages }: { topicMessages: TopicMessages[] }) => {
+          sent = true;
+          if (hang.sendMs !== undefined) await sleep(hang.sendMs);
+          return hang.send === true ? never() : answer(topicMessages);
+        },
+        sendOffsets: async () => undefined,
+        commit: async () => {
+          outcomes.push('commit');
+          if (hang.commit === true) await never();
+        },
+        abort: async () => {
+          if (sent) outcomes.push('abort');
+        },
+      };
+    },
   };
   const kafka = { admin: () => admin, producer: () => producer } as unknown as Kafka;
   return { kafka, outcomes };
@@ -120,6 +127,17 @@ describe('the transactional writer against kafkajs resend failures', () => {
     const outcome = await writeOneJob(kafka);
     expect(isIntelrouteError(outcome, 'KAFKA_TIMEOUT')).toBe(true);
     expect(outcomes).toEqual([]);
+  });
+
+  it('never commits a transaction it gave up on, when its send answers late', async () => {
+    const { kafka, outcomes } = stubKafka(
+      (sent) => [metadata(sent[0]?.messages[0]?.partition ?? 0, '7')],
+      { sendMs: 400 },
+    );
+    const outcome = await writeOneJob(kafka); // the writer's bound is 200 ms
+    expect(isIntelrouteError(outcome, 'KAFKA_TIMEOUT')).toBe(true);
+    await sleep(500);
+    expect(outcomes).toEqual(['abort']);
   });
 
   it('reports a commit that never answers as of unknown outcome, to be retried', async () => {
