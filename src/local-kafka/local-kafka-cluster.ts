@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Kafka } from 'kafkajs';
 import { IntelrouteError } from '../errors';
 import { createKafkaClient } from '../kafka/kafka-client';
@@ -236,11 +237,28 @@ export class LocalKafkaCluster {
     }
   }
 
-  /** The current leader, replicas and in-sync replicas of each partition of `topic`. */
+  /**
+   * The current leader, replicas and in-sync replicas of each partition of `topic`. Asked again
+   * for up to 15 s on failure: for a few seconds after a node dies the metadata still names it,
+   * and kafkajs sends a metadata request to a broker of its metadata picked at random, failing
+   * at once (ECONNREFUSED, not retried) when that is the dead one.
+   */
   async partitionLeaders(topic: string): Promise<PartitionLeader[]> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      try {
+        return await this.readPartitionLeaders(topic);
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await sleep(200);
+      }
+    }
+  }
+
+  private async readPartitionLeaders(topic: string): Promise<PartitionLeader[]> {
     const admin = this.adminClient();
-    await admin.connect();
     try {
+      await admin.connect();
       const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
       const partitions = metadata.topics[0]?.partitions ?? [];
       return partitions
