@@ -53,6 +53,10 @@ export {
   type RetryPolicy,
   type RetryPolicyInput,
 } from './retry-policy';
-export { statusFromMetadata, statusToMetadata, statusToServiceError } from './status-metadata';
+export {
+  statusFromMetadata,
+  statusToMetadata,
+  statusToServiceError,
+} from '../contract/status-trailer';
 export type { Envelope } from '../generated/intelroute/v1/envelope';
 export type { PublishAck, RecordLocation } from '../generated/intelroute/v1/gateway';

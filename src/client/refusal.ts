@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { grpcCodeName, refusalFromStatus, type Refusal } from '../contract/rich-status';
 import { IntelrouteError } from '../errors';
 import type { Status } from '../generated/google/rpc/status';
-import { statusFromMetadata } from './status-metadata';
+import { statusFromMetadata } from '../contract/status-trailer';
 
 export type { FieldViolation, GrpcCodeName, Refusal } from '../contract/rich-status';
 

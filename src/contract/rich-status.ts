@@ -15,7 +15,7 @@ import { Status } from '../generated/google/rpc/status';
  *
  * No gRPC library here: encoders return bytes and decoders take bytes, so the gateway, the
  * client SDK and tests share one implementation. Putting the bytes into the
- * `grpc-status-details-bin` trailer is the job of src/client/status-metadata.ts.
+ * `grpc-status-details-bin` trailer is the job of status-trailer.ts.
  */
 
 /** ErrorInfo.domain of every intelroute refusal. */

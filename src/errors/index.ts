@@ -1,7 +1,2 @@
-export {
-  ERROR_CODES,
-  type ErrorCode,
-  type ErrorCodeSpec,
-  type GrpcStatusName,
-} from './error-codes';
+export { ERROR_CODES, type ErrorCode, type ErrorCodeSpec } from './error-codes';
 export { IntelrouteError, isIntelrouteError } from './intelroute-error';

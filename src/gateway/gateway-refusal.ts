@@ -1,6 +1,7 @@
 import type { FieldViolation, GrpcCodeName } from '../contract/rich-status';
 import type { ReasonName } from '../contract/reason-name';
-import { ERROR_CODES, isIntelrouteError, type ErrorCode } from '../errors';
+import { grpcStatusOf, REASON_STATUS } from '../contract/reason-status';
+import { isIntelrouteError, type ErrorCode } from '../errors';
 
 /**
  * Why the gateway refuses a message: the gRPC status, the ReasonCode name, a message for the
@@ -15,15 +16,23 @@ export interface GatewayRefusal {
   readonly retryDelayMs?: number;
 }
 
+/** How long a sender should wait before retrying a refusal whose reason is retriable. */
+const RETRY_DELAY_MS = 1000;
+
+/**
+ * A refusal for `reason`, its gRPC status from REASON_STATUS (contract/reason-status.ts).
+ * Retriable reasons carry `retryDelayMs` (one second unless given).
+ */
 export function refusal(
-  status: GrpcCodeName,
   reason: ReasonName,
   message: string,
   violations: readonly FieldViolation[] = [],
-  retryDelayMs?: number,
+  options: { readonly retryDelayMs?: number; readonly deadlinePassed?: boolean } = {},
 ): GatewayRefusal {
+  const retryDelayMs =
+    options.retryDelayMs ?? (REASON_STATUS[reason].retriable ? RETRY_DELAY_MS : undefined);
   return {
-    status,
+    status: grpcStatusOf(reason, options.deadlinePassed),
     reason,
     message,
     violations,
@@ -46,30 +55,20 @@ const REASON_OF_ERROR: Partial<Record<ErrorCode, ReasonName>> = {
   KAFKA_RECORD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
 };
 
-/** How long a sender should wait before retrying after a transient failure. */
-const RETRY_DELAY_MS = 1000;
-
 /**
- * The one mapping from anything thrown to what the sender is told. Known transient failures keep
- * their message and get a retry delay; anything else becomes INTERNAL with a generic message
+ * The one mapping from anything thrown to what the sender is told. Known failures keep their
+ * message (transient ones get a retry delay); anything else becomes INTERNAL with a generic message
  * (the details go to the logs under `traceId`, never to the sender).
  */
 export function refusalFromError(error: unknown, traceId: string): GatewayRefusal {
   if (isIntelrouteError(error)) {
     const reason = REASON_OF_ERROR[error.code];
     if (reason !== undefined) {
-      return refusal(
-        ERROR_CODES[error.code].grpc,
-        reason,
-        error.message,
-        [],
-        error.retriable ? RETRY_DELAY_MS : undefined,
-      );
+      // A writer's own deadline passing says the same as the caller's: outcome unknown.
+      return refusal(reason, error.message, [], {
+        deadlinePassed: error.code === 'KAFKA_TIMEOUT',
+      });
     }
   }
-  return refusal(
-    'INTERNAL',
-    'INTERNAL',
-    `internal error; quote trace id ${traceId} to the operators`,
-  );
+  return refusal('INTERNAL', `internal error; quote trace id ${traceId} to the operators`);
 }

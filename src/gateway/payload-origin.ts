@@ -18,7 +18,7 @@ export function checkPayloadOrigin(
   const own = 'country' in identity ? identity.country : undefined;
   if (country === own) return undefined;
   const message = `${identity.urn} may only update the contact point of its own country`;
-  return refusal('PERMISSION_DENIED', 'ORIGIN_MISMATCH', message, [
+  return refusal('ORIGIN_MISMATCH', message, [
     { field: 'payload/country', description: message, reason: 'ORIGIN_MISMATCH' },
   ]);
 }

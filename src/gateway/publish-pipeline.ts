@@ -197,8 +197,6 @@ export class PublishPipeline {
       maxFutureSkewMs: settings.maxFutureSkewMs,
     });
     if (!validation.ok) {
-      const status =
-        validation.reason === 'PAYLOAD_TOO_LARGE' ? 'RESOURCE_EXHAUSTED' : 'INVALID_ARGUMENT';
       const violations = validation.violations.map((v) => ({
         field: v.field,
         description: v.message,
@@ -206,7 +204,7 @@ export class PublishPipeline {
       }));
       return {
         kind: 'refused',
-        refusal: refusal(status, validation.reason, validation.message, violations),
+        refusal: refusal(validation.reason, validation.message, violations),
       };
     }
     const outsider = nonMemberIdentity(identity, this.deps.memberCountries);
@@ -222,12 +220,7 @@ export class PublishPipeline {
       const violations = fieldAt(authorization.field, authorization.message, authorization.reason);
       return {
         kind: 'refused',
-        refusal: refusal(
-          'PERMISSION_DENIED',
-          authorization.reason,
-          authorization.message,
-          violations,
-        ),
+        refusal: refusal(authorization.reason, authorization.message, violations),
       };
     }
     const mismatch = checkPayloadOrigin(envelope, identity, validation.payload);
@@ -286,10 +279,8 @@ export class PublishPipeline {
     );
     routing.end();
     if (decision.kind === 'refused') {
-      const status =
-        decision.reason === 'NO_RECIPIENT' ? 'FAILED_PRECONDITION' : 'INVALID_ARGUMENT';
       const violations = fieldAt(decision.field, decision.message, decision.reason);
-      return this.refuse(facts, refusal(status, decision.reason, decision.message, violations));
+      return this.refuse(facts, refusal(decision.reason, decision.message, violations));
     }
     const event: RoutedEvent = {
       kind: 'routed',
@@ -442,7 +433,7 @@ function nonMemberIdentity(
 ): GatewayRefusal | undefined {
   if (!('country' in identity) || members.has(identity.country)) return undefined;
   const message = `${identity.urn}: ${identity.country} is not a member country of this network`;
-  return refusal('PERMISSION_DENIED', 'ROLE_NOT_PERMITTED', message, [
+  return refusal('ROLE_NOT_PERMITTED', message, [
     { field: 'origin.country', description: message, reason: 'ROLE_NOT_PERMITTED' },
   ]);
 }
@@ -462,7 +453,6 @@ function idReused(facts: MessageFacts): GatewayRefusal {
   const description =
     'already used for a different message (payload, destinations, handling or another envelope field differs)';
   return refusal(
-    'ALREADY_EXISTS',
     'MESSAGE_ID_REUSED',
     `message id ${facts.messageId} was already used for a different message`,
     [{ field: 'message_id', description, reason: 'MESSAGE_ID_REUSED' }],
@@ -471,9 +461,8 @@ function idReused(facts: MessageFacts): GatewayRefusal {
 
 /** Past the deadline the outcome is unknown: the transaction may still commit. */
 const DEADLINE_PASSED = refusal(
-  'DEADLINE_EXCEEDED',
   'KAFKA_UNAVAILABLE',
   'Kafka did not confirm the write before the deadline; the message may or may not be stored: retry with the same message id',
   [],
-  1000,
+  { deadlinePassed: true },
 );

@@ -32,17 +32,13 @@ export function callIdentity(
     // The handshake checked the CRL in force then; a connection opened before a revocation is
     // caught here, on its next call.
     if (isRevoked(certificate?.serialNumber)) {
-      return refusal(
-        'UNAUTHENTICATED',
-        'UNAUTHENTICATED',
-        'the client certificate has been revoked',
-      );
+      return refusal('UNAUTHENTICATED', 'the client certificate has been revoked');
     }
     requireClientAuthUsage(certificate);
     return identityFromPeerCertificate(certificate);
   } catch (error) {
     const message = isIntelrouteError(error) ? error.message : 'no usable client identity';
-    return refusal('UNAUTHENTICATED', 'UNAUTHENTICATED', message);
+    return refusal('UNAUTHENTICATED', message);
   }
 }
 

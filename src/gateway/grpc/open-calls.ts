@@ -5,11 +5,7 @@ interface OpenCall {
   readonly end: (reason: GatewayRefusal) => void;
 }
 
-const REVOKED = refusal(
-  'UNAUTHENTICATED',
-  'UNAUTHENTICATED',
-  'the client certificate has been revoked',
-);
+const REVOKED = refusal('UNAUTHENTICATED', 'the client certificate has been revoked');
 
 /**
  * Long-lived calls (PublishStream, Subscribe) with the certificate they were opened with, so a

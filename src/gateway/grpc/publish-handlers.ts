@@ -254,28 +254,18 @@ function gate(
   request: PublishRequest,
 ): GatewayRefusal | undefined {
   if (deps.shuttingDown()) {
-    return refusal(
-      'UNAVAILABLE',
-      'SHUTTING_DOWN',
-      'the gateway is shutting down; retry on another connection',
-      [],
-      1000,
-    );
+    return refusal('SHUTTING_DOWN', 'the gateway is shutting down; retry on another connection');
   }
   const waitMs = deps.buckets.take(identity.urn, deps.now());
   if (waitMs > 0) {
-    return refusal(
-      'RESOURCE_EXHAUSTED',
-      'RATE_LIMITED',
-      `rate limit of ${identity.urn} exceeded`,
-      [],
-      waitMs,
-    );
+    return refusal('RATE_LIMITED', `rate limit of ${identity.urn} exceeded`, [], {
+      retryDelayMs: waitMs,
+    });
   }
   const malformed = malformedRequest(request);
   if (malformed !== undefined) return malformed;
   if (request.envelope === undefined) {
-    return refusal('INVALID_ARGUMENT', 'ENVELOPE_INVALID', 'the request holds no envelope', [
+    return refusal('ENVELOPE_INVALID', 'the request holds no envelope', [
       { field: 'envelope', description: 'required', reason: 'required' },
     ]);
   }

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { statusToServiceError } from '../../client/status-metadata';
+import { statusToServiceError } from '../../contract/status-trailer';
 import { GRPC_CODE_NAMES, refusalStatus } from '../../contract/rich-status';
 import type { Status } from '../../generated/google/rpc/status';
 import type { GatewayRefusal } from '../gateway-refusal';

@@ -23,11 +23,8 @@ interface Entry {
 }
 
 const SHUTTING_DOWN = refusal(
-  'UNAVAILABLE',
   'SHUTTING_DOWN',
   'the gateway is shutting down; resend unacknowledged messages on a new stream',
-  [],
-  1000,
 );
 
 /**
@@ -48,11 +45,8 @@ export class StreamRegistry {
     const mine = [...this.entries].filter((entry) => entry.identity === identity).length;
     if (mine >= this.maxPerIdentity) {
       return refusal(
-        'RESOURCE_EXHAUSTED',
         'TOO_MANY_STREAMS',
         `${identity} already has ${mine} open streams (limit ${this.maxPerIdentity})`,
-        [],
-        1000,
       );
     }
     const entry: Entry = { identity, inFlight: 0, closed: false, draining: false, endWith };

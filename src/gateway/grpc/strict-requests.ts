@@ -68,7 +68,7 @@ export function malformedRequest(request: object): GatewayRefusal | undefined {
   if (problem === undefined) return undefined;
   const field = problem.field.replace(/^envelope\./, '') || 'request';
   const message = `${problem.decodable ? field : 'the request'} ${problem.description}`;
-  return refusal('INVALID_ARGUMENT', 'REQUEST_MALFORMED', message, [
+  return refusal('REQUEST_MALFORMED', message, [
     { field, description: problem.description, reason: 'REQUEST_MALFORMED' },
   ]);
 }

@@ -94,9 +94,7 @@ class SubscribeSession {
     } else if (this.phase !== 'ended') {
       const expected =
         this.phase === 'waiting-start' ? 'a start request first' : 'acks only, after one start';
-      this.fail(
-        refusal('FAILED_PRECONDITION', 'ENVELOPE_INVALID', `Subscribe expects ${expected}`),
-      );
+      this.fail(refusal('REQUEST_MALFORMED', `Subscribe expects ${expected}`));
     }
   }
 
@@ -107,11 +105,9 @@ class SubscribeSession {
     const asked = `${stream?.name ?? 'unknown'}${start.country ? `:${start.country}` : ''}`;
     const decision =
       stream === undefined
-        ? refusal(
-            'INVALID_ARGUMENT',
-            'STREAM_NOT_PERMITTED',
-            'SubscribeStart.stream is unspecified',
-          )
+        ? refusal('REQUEST_MALFORMED', 'SubscribeStart.stream is unspecified', [
+            { field: 'start.stream', description: 'required', reason: 'required' },
+          ])
         : this.authorize(stream.name, start.country);
     if (isGatewayRefusal(decision)) {
       this.deps.auditRefusal(this.identity.urn, asked, decision);
@@ -127,13 +123,7 @@ class SubscribeSession {
             this.call.write({ kind: { $case: 'delivery', delivery: { ...delivery } } }),
           onEnd: () =>
             this.fail(
-              refusal(
-                'UNAVAILABLE',
-                'KAFKA_UNAVAILABLE',
-                'the subscription stopped; subscribe again to resume',
-                [],
-                1000,
-              ),
+              refusal('KAFKA_UNAVAILABLE', 'the subscription stopped; subscribe again to resume'),
             ),
         },
       );
@@ -160,7 +150,6 @@ class SubscribeSession {
     });
     if (verdict.kind === 'refused') {
       return refusal(
-        'PERMISSION_DENIED',
         verdict.reason,
         verdict.message,
         verdict.field === undefined
@@ -216,10 +205,10 @@ function streamOf(
 /** A second subscription of one identity is a precondition failure the client may retry. */
 function subscribeFailure(error: unknown): GatewayRefusal {
   if (isIntelrouteError(error, 'SUBSCRIPTION_ALREADY_ACTIVE')) {
-    return refusal('FAILED_PRECONDITION', 'TOO_MANY_STREAMS', error.message, [], 1000);
+    return refusal('TOO_MANY_STREAMS', error.message);
   }
   if (isIntelrouteError(error, 'SUBSCRIPTION_CLOSED')) {
-    return refusal('UNAVAILABLE', 'SHUTTING_DOWN', error.message, [], 1000);
+    return refusal('SHUTTING_DOWN', error.message);
   }
   return refusalFromError(error, '');
 }

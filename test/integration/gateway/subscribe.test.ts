@@ -33,7 +33,7 @@ describe('gRPC Subscribe', () => {
       ]);
       if (first === 'delivering') return subscription;
       const refused = typeof first === 'string' ? null : first;
-      if (attempt >= 10 || (refused !== null && refused.codeName !== 'FAILED_PRECONDITION')) {
+      if (attempt >= 10 || (refused !== null && refused.reason !== 'TOO_MANY_STREAMS')) {
         throw new Error(`subscribe failed: ${JSON.stringify(first)}`);
       }
       await sleep(300);
@@ -97,6 +97,16 @@ describe('gRPC Subscribe', () => {
       identity: 'urn:intelroute:ncb:FR',
       reader: 'country-inbox:DE',
       reason: 'STREAM_NOT_PERMITTED',
+    });
+  });
+
+  it('refuses a start naming no stream as INVALID_ARGUMENT, the field named', async () => {
+    const files = await gw.certs.client('urn:intelroute:ncb:FR');
+    const attempt = subscribe(gw.address, files, { stream: StreamKind.STREAM_KIND_UNSPECIFIED });
+    expect(await attempt.ended).toMatchObject({
+      codeName: 'INVALID_ARGUMENT',
+      reason: 'REQUEST_MALFORMED',
+      fieldViolations: [expect.objectContaining({ field: 'start.stream' })],
     });
   });
 });

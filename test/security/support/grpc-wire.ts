@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import http2 from 'node:http2';
-import { statusFromMetadata } from '../../../src/client/status-metadata';
+import { statusFromMetadata } from '../../../src/contract/status-trailer';
 import { refusalFromStatus, type Refusal } from '../../../src/contract/rich-status';
 import type { Envelope } from '../../../src/generated/intelroute/v1/envelope';
 import {

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { statusToServiceError } from '../../../src/client/status-metadata';
+import { statusToServiceError } from '../../../src/contract/status-trailer';
 import { refusalStatus, type RefusalSpec } from '../../../src/contract/rich-status';
 import type { Envelope } from '../../../src/generated/intelroute/v1/envelope';
 import {

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { refusalFromCallStatus } from '../../../src/client/refusal';
-import { statusFromMetadata, statusToMetadata } from '../../../src/client/status-metadata';
+import { statusFromMetadata, statusToMetadata } from '../../../src/contract/status-trailer';
 import {
   ERROR_DOMAIN,
   STATUS_DETAILS_TRAILER,

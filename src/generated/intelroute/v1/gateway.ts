@@ -100,7 +100,8 @@ export enum ReasonCode {
   /**
    * REASON_CODE_REQUEST_MALFORMED - The request bytes are not a sound protobuf encoding of the request message: not protobuf
    * at all, a known field sent with another wire type, a string that is not UTF-8, or a
-   * timestamp outside years 1-9999 (the field violation names the field).
+   * timestamp outside years 1-9999 (the field violation names the field); or a request that
+   * breaks its call's protocol (Subscribe: no stream named, or an ack before the start).
    */
   REASON_CODE_REQUEST_MALFORMED = 11,
   /**

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { STATUS_DETAILS_TRAILER, decodeStatus, encodeStatus } from '../contract/rich-status';
+import { STATUS_DETAILS_TRAILER, decodeStatus, encodeStatus } from './rich-status';
 import type { Status } from '../generated/google/rpc/status';
 
 /**
