@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { IntelrouteConfig } from './config';
-import { memberCountryCodes, PROJECT_ROOT } from './config';
+import { PROJECT_ROOT } from './config';
 import { optionalSigner } from './audit/writer-keys';
 import { Gateway } from './gateway/gateway';
 import { ensureDevCertificates } from './gateway/dev-certificates';
@@ -75,7 +75,7 @@ export async function startIntelroute(options: StartOptions): Promise<RunningInt
     const gateway = new Gateway({
       config: gatewayConfig,
       topicPrefix: config.topics.prefix,
-      memberCountries: memberCountryCodes(config.topics),
+      memberCountries: config.topics.memberCountries,
       kafka: createKafkaClient({ ...config.kafka, brokers, logger }),
       logger,
       readers: config,
@@ -122,7 +122,7 @@ async function provisionTopics(
     const result = await applyTopicPlan({
       admin,
       topics: config.topics,
-      memberCountries: memberCountryCodes(config.topics),
+      memberCountries: config.topics.memberCountries,
     });
     for (const change of result.changes)
       logger.info({ component: 'topics' }, describeChange(change));

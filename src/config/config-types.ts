@@ -73,8 +73,8 @@ export interface TopicsConfig {
    * deployments or test runs can share one cluster. Empty in production.
    */
   readonly prefix: string;
-  /** ISO 3166-1 alpha-2 codes that get an inbox topic; null means every Interpol member. */
-  readonly memberCountries: readonly string[] | null;
+  /** ISO 3166-1 alpha-2 codes that get an inbox topic (default: every Interpol member). */
+  readonly memberCountries: readonly string[];
   readonly partitions: number;
   /** Null: min(3, number of brokers). */
   readonly replicationFactor: number | null;
@@ -141,14 +141,14 @@ export interface GatewayConfig {
   readonly maxFutureSkewMs: number;
   readonly idempotencyWindowMs: number;
   readonly idempotencyMaxEntries: number;
-  /** Routing rules (null: the shipped config/routing.yaml). Reloaded on change or SIGHUP. */
-  readonly rulesFile: string | null;
-  /** Who may publish what (null: the shipped config/policy.yaml). */
-  readonly policyFile: string | null;
+  /** Routing rules (default: the shipped config/routing.yaml). Reloaded on change or SIGHUP. */
+  readonly rulesFile: string;
+  /** Who may publish what (default: the shipped config/policy.yaml). */
+  readonly policyFile: string;
   /** Delegated-access grants (null: no agency is authorised). Reloaded on change. */
   readonly grantsFile: string | null;
-  /** Payload schemas (null: the shipped schemas/ folder). */
-  readonly schemasDir: string | null;
+  /** Payload schemas (default: the shipped schemas/ folder). */
+  readonly schemasDir: string;
   /** Schema versions no longer accepted, e.g. { "seizure-report": [1] }. */
   readonly retiredSchemaVersions: Readonly<Record<string, readonly number[]>>;
   /** Reply deadline of an information-request per priority. */

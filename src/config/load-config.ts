@@ -5,6 +5,7 @@ import { IntelrouteError } from '../errors';
 import type { IntelrouteConfig } from './config-types';
 import { CONFIG_SCHEMA } from './config-schema';
 import { ENV_OVERRIDES, parseEnvValue } from './env-overrides';
+import { withShippedDefaults, type ValidatedConfig } from './shipped-defaults';
 
 export interface LoadConfigOptions {
   /** The environment to read (process.env at the composition root). */
@@ -28,7 +29,8 @@ function configValidator(): ValidateFunction {
 
 /**
  * Reads the config file (if any), applies environment overrides, fills defaults, validates the
- * whole and returns it deep-frozen.
+ * whole, resolves the defaults naming shipped files and returns it deep-frozen: the one place a
+ * default is decided.
  * @throws IntelrouteError CONFIG_INVALID listing every problem, one per line.
  */
 export function loadConfig(options: LoadConfigOptions): IntelrouteConfig {
@@ -53,7 +55,7 @@ export function loadConfig(options: LoadConfigOptions): IntelrouteConfig {
   if (!validateConfig(raw)) {
     problems.push(...describeErrors(validateConfig.errors ?? [], sources, file));
   } else {
-    problems.push(...crossFieldProblems(raw as unknown as IntelrouteConfig));
+    problems.push(...crossFieldProblems(raw as unknown as ValidatedConfig));
   }
   if (problems.length > 0) {
     throw new IntelrouteError(
@@ -62,14 +64,14 @@ export function loadConfig(options: LoadConfigOptions): IntelrouteConfig {
       { details: { problems } },
     );
   }
-  return deepFreeze(raw) as unknown as IntelrouteConfig;
+  return deepFreeze(withShippedDefaults(raw as unknown as ValidatedConfig));
 }
 
 /** Room a message record needs besides its payload (envelope fields, receipt, headers). */
 const RECORD_ROOM_BYTES = 65_536;
 
 /** Rules between settings that the schema cannot state. */
-function crossFieldProblems(config: IntelrouteConfig): string[] {
+function crossFieldProblems(config: ValidatedConfig): string[] {
   const { maxPayloadBytes } = config.gateway;
   const { maxMessageBytes } = config.topics;
   if (maxPayloadBytes + RECORD_ROOM_BYTES <= maxMessageBytes) return [];

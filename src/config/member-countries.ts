@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { TopicsConfig } from './config-types';
 import { PROJECT_ROOT } from './project-root';
 
 export interface MemberCountry {
@@ -14,9 +13,4 @@ export function loadShippedMemberCountries(
 ): readonly MemberCountry[] {
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as { members: MemberCountry[] };
   return Object.freeze(parsed.members.map((member) => Object.freeze({ ...member })));
-}
-
-/** The member countries in force: the configured list, else the shipped one. */
-export function memberCountryCodes(topics: Pick<TopicsConfig, 'memberCountries'>): string[] {
-  return [...(topics.memberCountries ?? loadShippedMemberCountries().map((member) => member.code))];
 }

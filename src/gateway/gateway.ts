@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
 import { auditTopicsFor, startAuditedWriter } from '../audit';
 import type { HeadSigner } from '../audit/head-signature';
@@ -12,7 +11,7 @@ import {
   loadPublishPolicy,
   type GrantTable,
 } from '../authorization';
-import { PROJECT_ROOT, type GatewayConfig, type IntelrouteConfig } from '../config';
+import type { GatewayConfig, IntelrouteConfig } from '../config';
 import { loadContractDefinition } from '../contract/contract-definition';
 import { TOPICS } from '../contract/topic-names';
 import type { TransactionalWriter, WriterState } from '../kafka/transactional-writer';
@@ -235,14 +234,12 @@ export class Gateway {
   private loadDocuments() {
     const { config } = this.deps;
     const registry = loadSchemaRegistry({
-      schemasDir: config.schemasDir ?? path.join(PROJECT_ROOT, 'schemas'),
+      schemasDir: config.schemasDir,
       retiredVersions: config.retiredSchemaVersions,
     });
-    const policy = loadPublishPolicy(
-      readFileSync(config.policyFile ?? path.join(PROJECT_ROOT, 'config', 'policy.yaml'), 'utf8'),
-    );
+    const policy = loadPublishPolicy(readFileSync(config.policyFile, 'utf8'));
     this.rules = new WatchedDocument({
-      file: config.rulesFile ?? path.join(PROJECT_ROOT, 'config', 'routing.yaml'),
+      file: config.rulesFile,
       parse: loadRuleSet,
       logger: this.logger,
       onChange: () => this.recordConfig('rules', 'routing rules reloaded', {}),

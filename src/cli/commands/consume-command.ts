@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { memberCountryCodes, type IntelrouteConfig } from '../../config';
+import type { IntelrouteConfig } from '../../config';
 import {
   FileSink,
   ReaderRuntime,
@@ -181,7 +181,7 @@ function chooseSink(options: ConsumeOptions, config: IntelrouteConfig, logger: L
 }
 
 function checkCountry(country: string, config: IntelrouteConfig): void {
-  if (!memberCountryCodes(config.topics).includes(country)) {
+  if (!config.topics.memberCountries.includes(country)) {
     throw new IntelrouteError(
       'READER_OPTIONS_INVALID',
       `"${country}" is not a member country (ISO 3166-1 alpha-2, upper case, in topics.memberCountries)`,

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { memberCountryCodes } from '../../config';
 import { readerSettings } from '../../consumers';
 import { optionalSigner } from '../../audit/writer-keys';
 import { createKafkaClient } from '../../kafka/kafka-client';
@@ -41,7 +40,7 @@ async function runLedger(options: { instanceId?: string }, command: Command): Pr
     kafka,
     logger,
     topicPrefix: config.topics.prefix,
-    memberCountries: memberCountryCodes(config.topics),
+    memberCountries: config.topics.memberCountries,
     instanceId,
     settings: readerSettings(config),
     checkIntervalMs: config.requests.checkIntervalMs,

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { memberCountryCodes } from '../../config';
 import { describeChange, type TopicDiff } from '../../kafka/topic-diff';
 import { applyTopicPlan, planAgainstCluster } from '../../kafka/topic-provisioning';
 import { action, cliContext, withKafka } from '../cli-context';
@@ -19,7 +18,7 @@ export function registerTopicsCommands(program: Command): void {
           planAgainstCluster({
             admin,
             topics: config.topics,
-            memberCountries: memberCountryCodes(config.topics),
+            memberCountries: config.topics.memberCountries,
           }),
         );
         printDiff(diff, 'would change');
@@ -35,7 +34,7 @@ export function registerTopicsCommands(program: Command): void {
           applyTopicPlan({
             admin,
             topics: config.topics,
-            memberCountries: memberCountryCodes(config.topics),
+            memberCountries: config.topics.memberCountries,
           }),
         );
         printDiff(result, 'changed');

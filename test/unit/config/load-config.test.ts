@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../../src/config';
+import { loadConfig, loadShippedMemberCountries } from '../../../src/config';
 import { IntelrouteError } from '../../../src/errors';
 
 function configFile(text: string): string {
@@ -33,6 +33,21 @@ describe('loadConfig', () => {
       auditRetentionMs: -1,
     });
     expect(Object.isFrozen(config.topics)).toBe(true);
+  });
+
+  it('resolves the defaults naming shipped files once, at load: no use site decides them', () => {
+    const config = loadConfig({ env: {} });
+    const root = path.resolve(__dirname, '../../..');
+    expect(config.gateway).toMatchObject({
+      rulesFile: path.join(root, 'config', 'routing.yaml'),
+      policyFile: path.join(root, 'config', 'policy.yaml'),
+      schemasDir: path.join(root, 'schemas'),
+    });
+    expect(config.topics.memberCountries).toHaveLength(loadShippedMemberCountries().length);
+    expect(config.topics.memberCountries).toEqual(expect.arrayContaining(['DE', 'FR', 'IT']));
+    expect(Object.isFrozen(config.topics.memberCountries)).toBe(true);
+    const given = loadConfig({ env: { INTELROUTE_RULES_FILE: '/etc/rules.yaml' } });
+    expect(given.gateway.rulesFile).toBe('/etc/rules.yaml');
   });
 
   it('lets environment variables override the file', () => {

@@ -75,7 +75,7 @@ describe('Strimzi resources', () => {
       .reduce((sum, p) => sum + Number(obj(p.spec).replicas), 0);
     const plan = planTopics({
       topics: config.topics,
-      memberCountries: config.topics.memberCountries ?? [],
+      memberCountries: config.topics.memberCountries,
       brokerCount: brokers,
     });
     const declared = ofKind(tree, 'KafkaTopic').map((topic) => {
@@ -130,7 +130,7 @@ describe('Strimzi resources', () => {
       TOPICS.workingGroup,
       TOPICS.contactPointDirectory,
     ];
-    const inboxes = (config.topics.memberCountries ?? []).map((cc) => `intel.v1.country.${cc}`);
+    const inboxes = config.topics.memberCountries.map((cc) => `intel.v1.country.${cc}`);
     expect(allowed(user, 'topic', 'Read')).toEqual(
       [TOPICS.auditHeads, TOPICS.idempotency, ...streams, ...inboxes]
         .map((t) => `literal:${t}`)
