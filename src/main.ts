@@ -6,6 +6,7 @@ import { Gateway } from './gateway/gateway';
 import { ensureDevCertificates } from './gateway/dev-certificates';
 import { IntelrouteError } from './errors';
 import { createKafkaClient } from './kafka/kafka-client';
+import { openKafkaConnection } from './kafka/kafka-connection';
 import { describeChange } from './kafka/topic-diff';
 import { applyTopicPlan } from './kafka/topic-provisioning';
 import { LocalKafkaCluster } from './local-kafka';
@@ -116,11 +117,12 @@ async function provisionTopics(
   brokers: readonly string[],
   logger: Logger,
 ): Promise<void> {
-  const admin = createKafkaClient({ ...config.kafka, brokers, logger }).admin();
-  await admin.connect();
+  const connection = await openKafkaConnection(
+    createKafkaClient({ ...config.kafka, brokers, logger }),
+  );
   try {
     const result = await applyTopicPlan({
-      admin,
+      admin: connection.admin,
       topics: config.topics,
       memberCountries: config.topics.memberCountries,
     });
@@ -131,7 +133,7 @@ async function provisionTopics(
       'topics provisioned',
     );
   } finally {
-    await admin.disconnect();
+    await connection.close();
   }
 }
 

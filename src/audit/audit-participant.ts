@@ -1,4 +1,4 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin, KafkaClient } from '../kafka/kafka-connection';
 import type { LandedJob, TransactionParticipant } from '../kafka/transactional-writer';
 import type { OutboundRecord } from '../kafka/record-format';
 import { readTopicToEnd } from '../kafka/topic-reader';
@@ -91,7 +91,7 @@ function sameState(a: ChainState, b: ChainState): boolean {
  * A writer restarting under the same id continues its chain without a gap.
  */
 export async function loadChainState(
-  deps: { kafka: Kafka; admin: Admin },
+  deps: { kafka: KafkaClient; admin: KafkaAdmin },
   topics: AuditTopics,
   chainId: string,
 ): Promise<ChainState> {

@@ -1,4 +1,4 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin, KafkaClient } from '../kafka/kafka-connection';
 import { IntelrouteError } from '../errors';
 import type { OutboundRecord } from '../kafka/record-format';
 import {
@@ -13,8 +13,8 @@ import type { AuditTopics } from './audit-outbound';
 import type { HeadSigner } from './head-signature';
 
 export interface AuditedWriterOptions<E> {
-  readonly kafka: Kafka;
-  readonly admin: Admin;
+  readonly kafka: KafkaClient;
+  readonly admin: KafkaAdmin;
   readonly logger: Logger;
   readonly transactionalId: string;
   /** The audit chain this writer appends to (the writer's instance id). */

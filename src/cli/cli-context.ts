@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig, type IntelrouteConfig } from '../config';
-import type { Admin, Kafka } from 'kafkajs';
+import { openKafkaConnection, type KafkaConnection } from '../kafka/kafka-connection';
 import { IntelrouteError, isIntelrouteError } from '../errors';
 import { createKafkaClient } from '../kafka/kafka-client';
 import { createLogger, type Logger } from '../telemetry/logger';
@@ -58,14 +58,13 @@ export function requireBrokers(config: IntelrouteConfig): string[] {
 export async function withKafka<T>(
   config: IntelrouteConfig,
   logger: Logger,
-  work: (deps: { kafka: Kafka; admin: Admin }) => Promise<T>,
+  work: (connection: KafkaConnection) => Promise<T>,
 ): Promise<T> {
   const kafka = createKafkaClient({ ...config.kafka, brokers: requireBrokers(config), logger });
-  const admin = kafka.admin();
-  await admin.connect();
+  const connection = await openKafkaConnection(kafka);
   try {
-    return await work({ kafka, admin });
+    return await work({ kafka, admin: connection.admin });
   } finally {
-    await admin.disconnect();
+    await connection.close();
   }
 }

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import type { Admin, Kafka } from 'kafkajs';
+import {
+  openKafkaConnection,
+  type KafkaClient,
+  type KafkaConnection,
+  type OwnedKafkaConnection,
+} from '../kafka/kafka-connection';
 import { auditTopicsFor, startAuditedWriter } from '../audit';
 import type { HeadSigner } from '../audit/head-signature';
 import {
@@ -41,7 +46,7 @@ export interface GatewayDeps {
   readonly config: GatewayConfig;
   readonly topicPrefix: string;
   readonly memberCountries: readonly string[];
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly logger: Logger;
   readonly now?: () => number;
   /** The process's instruments (no-ops when telemetry is not started, e.g. in tests). */
@@ -64,7 +69,7 @@ export class Gateway {
   private state: GatewayState = 'created';
   private readonly logger: Logger;
   private readonly now: () => number;
-  private readonly admin: Admin;
+  private connection: OwnedKafkaConnection | undefined;
   private readonly streams: StreamRegistry;
   private readonly metrics: IntelrouteMetrics;
   private readonly openCalls = new OpenCalls();
@@ -82,7 +87,6 @@ export class Gateway {
   constructor(private readonly deps: GatewayDeps) {
     this.logger = deps.logger.child({ component: 'gateway' });
     this.now = deps.now ?? Date.now;
-    this.admin = deps.kafka.admin();
     this.streams = new StreamRegistry(deps.config.maxStreamsPerIdentity);
     this.metrics = deps.metrics ?? noopIntelrouteMetrics();
   }
@@ -130,9 +134,10 @@ export class Gateway {
       `gateway-${os.hostname()}-${config.port === 0 ? randomUUID().slice(0, 8) : config.port}`;
     this.credentials = gatewayCredentials(config);
     const documents = this.loadDocuments();
-    await this.admin.connect();
+    const connection = await openKafkaConnection(this.deps.kafka);
+    this.connection = connection;
     const store = new IdempotencyStore(config.idempotencyWindowMs, config.idempotencyMaxEntries);
-    const { writer, loaded } = await this.createWriter(store);
+    const { writer, loaded } = await this.createWriter(store, connection);
     this.writer = writer;
     this.pipeline = new PublishPipeline({
       ...documents,
@@ -226,7 +231,7 @@ export class Gateway {
     await this.pipeline?.flushBackground();
     await this.writer?.stop();
     await this.liveness?.stop();
-    await this.admin.disconnect().catch(() => undefined);
+    await this.connection?.close();
     this.state = 'stopped';
     this.logger.info('gateway stopped');
   }
@@ -269,9 +274,9 @@ export class Gateway {
    * The audited writer (started: its producer fences any predecessor under the same instance id
    * before the chain head is read), with the idempotency memory loaded from Kafka.
    */
-  private async createWriter(store: IdempotencyStore) {
+  private async createWriter(store: IdempotencyStore, connection: KafkaConnection) {
     const prefix = this.deps.topicPrefix;
-    const kafkaDeps = { kafka: this.deps.kafka, admin: this.admin, logger: this.logger };
+    const kafkaDeps = { kafka: connection.kafka, admin: connection.admin, logger: this.logger };
     const writer = await startAuditedWriter<GatewayEvent>({
       ...kafkaDeps,
       transactionalId: `intelroute-${this.instance}`,

@@ -1,4 +1,4 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin, KafkaClient } from '../kafka/kafka-connection';
 import { IdempotencyRecord } from '../generated/intelroute/v1/records';
 import type { LandedJob, TransactionParticipant } from '../kafka/transactional-writer';
 import type { OutboundRecord } from '../kafka/record-format';
@@ -75,7 +75,7 @@ export class IdempotencyParticipant implements TransactionParticipant<GatewayEve
  * @returns how many entries were loaded.
  */
 export async function loadIdempotencyStore(
-  deps: { kafka: Kafka; admin: Admin; logger: Logger },
+  deps: { kafka: KafkaClient; admin: KafkaAdmin; logger: Logger },
   topic: string,
   store: IdempotencyStore,
   nowMs: number,

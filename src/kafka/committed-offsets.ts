@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient } from './kafka-connection';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConsumerOffset } from './transactional-writer';
 
@@ -10,7 +10,7 @@ import type { ConsumerOffset } from './transactional-writer';
  * ask for stable offsets). Resolves false when they are not visible within `timeoutMs`.
  */
 export async function committedOffsetsVisible(
-  kafka: Kafka,
+  kafka: KafkaClient,
   offsets: readonly ConsumerOffset[],
   timeoutMs: number,
 ): Promise<boolean> {
@@ -30,7 +30,7 @@ export async function committedOffsetsVisible(
 }
 
 async function allVisible(
-  admin: ReturnType<Kafka['admin']>,
+  admin: ReturnType<KafkaClient['admin']>,
   offsets: readonly ConsumerOffset[],
 ): Promise<boolean> {
   for (const groupId of new Set(offsets.map((o) => o.groupId))) {

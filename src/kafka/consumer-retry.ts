@@ -1,5 +1,3 @@
-import type { RetryOptions } from 'kafkajs';
-
 /**
  * Retry options of a consumer that must stay stopped once its owner stops. After a retriable
  * crash kafkajs restarts a consumer by itself, on a timer; a `disconnect()` while that restart
@@ -8,8 +6,9 @@ import type { RetryOptions } from 'kafkajs';
  * crash, `restartOnFailure` says no once the owner stopped. Otherwise kafkajs's consumer default
  * (5 retries).
  */
-export function restartUnlessStopped(
-  stopped: () => boolean,
-): RetryOptions & { restartOnFailure: (error: Error) => Promise<boolean> } {
+export function restartUnlessStopped(stopped: () => boolean): {
+  retries: number;
+  restartOnFailure: (error: Error) => Promise<boolean>;
+} {
   return { retries: 5, restartOnFailure: async () => !stopped() };
 }

@@ -1,9 +1,9 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin, KafkaClient } from './kafka-connection';
 import type { Logger } from '../telemetry/logger';
 import { withDeadline } from './with-deadline';
 
 export interface KafkaLivenessOptions {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly logger: Logger;
   /** How often the cluster is asked for its metadata (default 1,000 ms). */
   readonly intervalMs?: number;
@@ -25,7 +25,7 @@ export interface KafkaLivenessOptions {
  * answering again) turns it true. Health checks read it; nothing is refused because of it alone.
  */
 export class KafkaLiveness {
-  private readonly admin: Admin;
+  private readonly admin: KafkaAdmin;
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private probing: Promise<void> | undefined;

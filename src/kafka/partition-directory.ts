@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { KafkaAdmin } from './kafka-connection';
 import { IntelrouteError } from '../errors';
 
 /**
@@ -10,7 +10,7 @@ import { IntelrouteError } from '../errors';
 export class PartitionDirectory {
   private readonly counts = new Map<string, number>();
 
-  constructor(private readonly admin: Admin) {}
+  constructor(private readonly admin: KafkaAdmin) {}
 
   /** Loads the counts of any of `topics` not known yet. @throws KAFKA_TOPIC_MISSING */
   async ensure(topics: Iterable<string>): Promise<void> {

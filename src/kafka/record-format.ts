@@ -1,3 +1,4 @@
+import type { RecordHeaders } from './stream-record';
 import { formatOrigin } from '../contract/message-identity';
 import { Envelope } from '../generated/intelroute/v1/envelope';
 
@@ -81,11 +82,8 @@ export function decodeMessageValue(value: Uint8Array): Envelope {
   return Envelope.decode(value);
 }
 
-/** Reads header values as text whatever form kafkajs hands them in. */
-export function headerText(
-  headers: Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>> | undefined,
-  name: string,
-): string | undefined {
+/** Reads header values as text whatever form the client hands them in. */
+export function headerText(headers: RecordHeaders | undefined, name: string): string | undefined {
   const raw = headers?.[name];
   const first = Array.isArray(raw) ? raw[0] : raw;
   return first === undefined ? undefined : first.toString();

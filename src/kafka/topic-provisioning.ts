@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Admin } from 'kafkajs';
+import type { KafkaAdmin } from './kafka-connection';
 import type { TopicsConfig } from '../config';
 import { applyTopicChanges, describeExistingTopics } from './topic-admin';
 import { IntelrouteError } from '../errors';
@@ -10,7 +10,7 @@ const SETTLE_TIMEOUT_MS = 15_000;
 const SETTLE_POLL_MS = 100;
 
 export interface ProvisioningInput {
-  readonly admin: Admin;
+  readonly admin: KafkaAdmin;
   readonly topics: TopicsConfig;
   readonly memberCountries: readonly string[];
 }

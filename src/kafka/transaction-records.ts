@@ -1,4 +1,4 @@
-import type { RecordMetadata, TopicMessages } from 'kafkajs';
+import type { KafkaRecordMetadata, KafkaTopicMessages } from './kafka-connection';
 import { IntelrouteError } from '../errors';
 import type { OutboundRecord } from './record-format';
 import type { ConsumerOffset, RecordLocation, WriteJob } from './transactional-writer';
@@ -38,8 +38,8 @@ export function offsetsByGroup<E>(batch: readonly { job: WriteJob<E> }[]): Array
 export type Placed = { readonly record: OutboundRecord; readonly partition: number };
 
 /** One entry per topic (records keep their order), each message with its partition. */
-export function groupByTopic(placed: readonly Placed[]): TopicMessages[] {
-  const byTopic = new Map<string, TopicMessages>();
+export function groupByTopic(placed: readonly Placed[]): KafkaTopicMessages[] {
+  const byTopic = new Map<string, KafkaTopicMessages>();
   for (const { record, partition } of placed) {
     let entry = byTopic.get(record.topic);
     if (entry === undefined) {
@@ -59,7 +59,7 @@ export function groupByTopic(placed: readonly Placed[]): TopicMessages[] {
 /** Offsets: Kafka reports one base offset per partition; records keep their order within it. */
 export function locate(
   placed: readonly Placed[],
-  metadata: readonly RecordMetadata[],
+  metadata: readonly KafkaRecordMetadata[],
 ): RecordLocation[] {
   const base = new Map<string, bigint>();
   for (const m of metadata) {

@@ -1,4 +1,4 @@
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { KafkaAdmin, KafkaClient, KafkaProducer } from './kafka-connection';
 import { IntelrouteError, isIntelrouteError } from '../errors';
 import type { Logger } from '../telemetry/logger';
 import { partitionForKey } from './murmur2-partitioner';
@@ -67,7 +67,7 @@ export interface TransactionParticipant<E> {
 export type WriterState = 'stopped' | 'connecting' | 'ready' | 'unavailable' | 'stopping';
 
 export interface TransactionalWriterOptions<E> {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly transactionalId: string;
   readonly logger: Logger;
   readonly participants?: readonly TransactionParticipant<E>[];
@@ -99,10 +99,10 @@ export interface TransactionalWriterOptions<E> {
 export class TransactionalWriter<E> {
   private readonly queue: WriteQueue<E>;
   private readonly listeners = new Set<(state: WriterState) => void>();
-  private readonly admin: Admin;
+  private readonly admin: KafkaAdmin;
   private readonly partitions: PartitionDirectory;
   private readonly reconnect: ReconnectLoop;
-  private producer: Producer | undefined;
+  private producer: KafkaProducer | undefined;
   /** A commit was sent and never confirmed: the participants wait to learn how it went. */
   private unconfirmedCommit = false;
   private currentState: WriterState = 'stopped';
@@ -225,7 +225,7 @@ export class TransactionalWriter<E> {
   }
 
   private async writeBatch(batch: readonly PendingJob<E>[]): Promise<void> {
-    const producer = this.producer as Producer;
+    const producer = this.producer as KafkaProducer;
     const participants = this.options.participants ?? [];
     const progress: TransactionProgress = { stage: 'send', abandoned: false };
     try {
@@ -280,7 +280,7 @@ export class TransactionalWriter<E> {
 
   /** One transaction: the jobs' records, the participants' records, consumer offsets, commit. */
   private async runTransaction(
-    producer: Producer,
+    producer: KafkaProducer,
     batch: readonly PendingJob<E>[],
     progress: TransactionProgress,
   ): Promise<LandedJob<E>[]> {
@@ -315,7 +315,7 @@ export class TransactionalWriter<E> {
   }
 
   private async sendJobs(
-    transaction: Pick<Producer, 'sendBatch'>,
+    transaction: Pick<KafkaProducer, 'sendBatch'>,
     batch: readonly PendingJob<E>[],
   ): Promise<LandedJob<E>[]> {
     const locations = await this.sendRecords(
@@ -332,7 +332,7 @@ export class TransactionalWriter<E> {
 
   /** Sends records with explicit partitions and returns each record's location, in order. */
   private async sendRecords(
-    transaction: Pick<Producer, 'sendBatch'>,
+    transaction: Pick<KafkaProducer, 'sendBatch'>,
     records: readonly OutboundRecord[],
   ): Promise<RecordLocation[]> {
     if (records.length === 0) return [];
@@ -452,7 +452,7 @@ export class TransactionalWriter<E> {
  * claimed, every earlier producer under the id is shut out and the transaction it left open is
  * settled (aborted, or its commit completed), so what is read from Kafka afterwards is final.
  */
-async function fencePredecessors(producer: Producer): Promise<void> {
+async function fencePredecessors(producer: KafkaProducer): Promise<void> {
   const transaction = await producer.transaction();
   await transaction.abort();
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin, KafkaClient } from '../kafka/kafka-connection';
 import { IntelrouteError } from '../errors';
 import { createKafkaClient } from '../kafka/kafka-client';
 import { silentLogger, type Logger } from '../telemetry/logger';
@@ -294,11 +294,11 @@ export class LocalKafkaCluster {
     return node;
   }
 
-  private adminClient(): Admin {
+  private adminClient(): KafkaAdmin {
     return this.client().admin();
   }
 
-  private client(): Kafka {
+  private client(): KafkaClient {
     return createKafkaClient({
       brokers: this.processes
         .filter((node) => node.state === 'running')

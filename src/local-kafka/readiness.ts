@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin, KafkaClient } from '../kafka/kafka-connection';
 import { IntelrouteError } from '../errors';
 import { createTopicsAndWait } from '../kafka/topic-admin';
 
@@ -8,7 +8,7 @@ export const READINESS_TOPIC = '__intelroute_readiness';
 
 export interface WaitForBrokersOptions {
   /** A fresh, unconnected admin client on every call (the reachable nodes change while starting). */
-  readonly admin: () => Admin;
+  readonly admin: () => KafkaAdmin;
   readonly nodeIds: readonly number[];
   readonly timeoutMs: number;
   /** Node ids whose JVM has exited: waiting on them is pointless. */
@@ -51,7 +51,7 @@ export async function waitForBrokers(options: WaitForBrokersOptions): Promise<vo
  * topic a moment apart, so the write is retried until `timeoutMs` (a probe: duplicates are moot).
  */
 export async function verifyWritable(
-  kafka: Kafka,
+  kafka: KafkaClient,
   replicationFactor: number,
   timeoutMs = 30_000,
 ): Promise<void> {

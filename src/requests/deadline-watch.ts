@@ -1,4 +1,4 @@
-import type { KeyedProducer } from '../links/stateful/keyed-producer';
+import type { KeyedProducer } from '../kafka/keyed-producer';
 import { text } from '../links/stateful/processor-support';
 import type { SystemPublisher } from '../links/stateful/system-publisher';
 import type { Logger } from '../telemetry/logger';

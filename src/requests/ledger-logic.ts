@@ -1,5 +1,5 @@
 import type { MessageHandler } from '../consumers';
-import type { KeyedProducer } from '../links/stateful/keyed-producer';
+import type { KeyedProducer } from '../kafka/keyed-producer';
 import type { KeyedStateLogic } from '../links/stateful/keyed-state-processor';
 import type { Logger } from '../telemetry/logger';
 import { decodeLedgerEntry, decodeLedgerEvent, encodeJson } from './ledger-codec';

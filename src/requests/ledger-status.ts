@@ -1,4 +1,4 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin, KafkaClient } from '../kafka/kafka-connection';
 import { TOPICS } from '../contract/topic-names';
 import { readTopicToEnd } from '../kafka/topic-reader';
 import { decodeLedgerEntry } from './ledger-codec';
@@ -65,8 +65,8 @@ export function statusLines(
  * request). @throws IntelrouteError KAFKA_TOPIC_MISSING, KAFKA_TIMEOUT, KAFKA_UNAVAILABLE.
  */
 export async function readLedger(deps: {
-  readonly kafka: Kafka;
-  readonly admin: Admin;
+  readonly kafka: KafkaClient;
+  readonly admin: KafkaAdmin;
   readonly topicPrefix: string;
 }): Promise<LedgerEntry[]> {
   const topic = `${deps.topicPrefix}${TOPICS.requestLedger}`;

@@ -1,8 +1,8 @@
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient } from '../kafka/kafka-connection';
 import type { GatewayClient } from '../client';
 import { ReaderRuntime, type ReaderSettings, type ReaderState } from '../consumers';
 import { TOPICS, countryTopic } from '../contract/topic-names';
-import { KeyedProducer } from '../links/stateful/keyed-producer';
+import { KeyedProducer } from '../kafka/keyed-producer';
 import { KeyedStateProcessor } from '../links/stateful/keyed-state-processor';
 import { systemPublisher, type SystemPublisher } from '../links/stateful/system-publisher';
 import type { IntelrouteMetrics } from '../telemetry/intelroute-metrics';
@@ -15,7 +15,7 @@ import type { HeadSigner } from '../audit/head-signature';
 
 /** What the composition root passes to the request ledger. */
 export interface RequestLedgerOptions {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly logger: Logger;
   readonly topicPrefix: string;
   /** Every member country: requests and responses travel in their inboxes. */

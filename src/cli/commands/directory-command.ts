@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { ContactPointDirectory, type ContactPointEntry } from '../../consumers';
 import { TOPICS } from '../../contract/topic-names';
 import { IntelrouteError } from '../../errors';
-import { createKafkaClient } from '../../kafka/kafka-client';
-import { action, cliContext, requireBrokers } from '../cli-context';
+import { action, cliContext, withKafka } from '../cli-context';
 
 /** `intelroute directory show [CC]`: the contact points, rebuilt from the compacted topic. */
 export function registerDirectoryCommands(program: Command): void {
@@ -29,20 +28,15 @@ async function runShow(
       `"${country}" is not a country code (e.g. FR)`,
     );
   }
-  const kafka = createKafkaClient({ ...config.kafka, brokers: requireBrokers(config), logger });
-  const admin = kafka.admin();
-  await admin.connect();
-  const directory = new ContactPointDirectory({
-    kafka,
-    admin,
-    topicPrefix: config.topics.prefix,
-    logger,
+  const directory = await withKafka(config, logger, async (connection) => {
+    const loaded = new ContactPointDirectory({
+      ...connection,
+      topicPrefix: config.topics.prefix,
+      logger,
+    });
+    await loaded.load();
+    return loaded;
   });
-  try {
-    await directory.load();
-  } finally {
-    await admin.disconnect();
-  }
   if (country === undefined) {
     const all = Object.fromEntries(directory.all().map((entry) => [entry.country, entry]));
     process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);

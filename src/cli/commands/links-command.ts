@@ -3,7 +3,7 @@ import type { IntelrouteConfig } from '../../config';
 import { readerInstanceId, readerSettings, type ReaderState } from '../../consumers';
 import { IntelrouteError } from '../../errors';
 import { parseIdentityUrn } from '../../identity/parse-identity-urn';
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient } from '../../kafka/kafka-connection';
 import { createKafkaClient } from '../../kafka/kafka-client';
 import { KafkaLiveness } from '../../kafka/kafka-liveness';
 import { optionalSigner } from '../../audit/writer-keys';
@@ -117,7 +117,7 @@ export async function runService(parts: {
   config: IntelrouteConfig;
   logger: Logger;
   telemetry: Telemetry;
-  kafka: Kafka;
+  kafka: KafkaClient;
 }): Promise<void> {
   const { service, name, config, logger, telemetry } = parts;
   const liveness = new KafkaLiveness({ kafka: parts.kafka, logger });

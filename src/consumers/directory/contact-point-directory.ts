@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { TOPICS } from '../../contract/topic-names';
 import { readTopicToEnd, type TopicRecord } from '../../kafka/topic-reader';
 import type { Logger } from '../../telemetry/logger';
 import { readDirectoryRecord, type ContactPointEntry } from './contact-point-entry';
-import { restartUnlessStopped } from '../../kafka/consumer-retry';
+import { GroupMember, type PartitionBatch } from '../../kafka/group-member';
+import { deleteGroupsQuietly, type KafkaConnection } from '../../kafka/kafka-connection';
 
 /** The Kafka client and topic prefix the directory reads with. */
-export interface ContactPointDirectoryOptions {
-  readonly kafka: Kafka;
-  readonly admin: Admin;
+export interface ContactPointDirectoryOptions extends KafkaConnection {
   readonly topicPrefix: string;
   readonly logger: Logger;
 }
@@ -25,9 +23,7 @@ export class ContactPointDirectory {
   private readonly applied = new Map<number, bigint>();
   private readonly topic: string;
   private readonly logger: Logger;
-  private tail: { consumer: Consumer; groupId: string } | undefined;
-  /** Set by stop(): the tail's consumer must not restart itself after a crash. */
-  private stopped = false;
+  private tail: { member: GroupMember; groupId: string } | undefined;
 
   constructor(private readonly options: ContactPointDirectoryOptions) {
     this.topic = `${options.topicPrefix}${TOPICS.contactPointDirectory}`;
@@ -49,16 +45,15 @@ export class ContactPointDirectory {
     if (this.tail !== undefined) return;
     // A throwaway group: the directory has no position of its own, it is rebuilt each start.
     const groupId = `${this.options.topicPrefix}intelroute.directory.${randomUUID()}`;
-    const consumer = this.options.kafka.consumer({
+    const member = new GroupMember(this.options.kafka, {
       groupId,
-      readUncommitted: false,
-      maxWaitTimeInMs: 500,
-      retry: restartUnlessStopped(() => this.stopped),
+      topics: [this.topic],
+      logger: this.logger,
+      maxWaitTimeMs: 500,
+      eachBatch: async (batch) => this.applyBatch(batch),
     });
-    this.tail = { consumer, groupId };
-    await consumer.connect();
-    await consumer.subscribe({ topics: [this.topic], fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatch: (payload) => this.applyBatch(payload) });
+    this.tail = { member, groupId };
+    await member.start();
   }
 
   /** The country's entry (active or withdrawn), undefined when none was ever designated. */
@@ -73,15 +68,14 @@ export class ContactPointDirectory {
 
   /** Stops following (idempotent). */
   async stop(): Promise<void> {
-    this.stopped = true;
     const tail = this.tail;
     this.tail = undefined;
     if (tail === undefined) return;
-    await tail.consumer.disconnect().catch(() => undefined);
-    await this.options.admin.deleteGroups([tail.groupId]).catch(() => undefined);
+    await tail.member.leave();
+    await deleteGroupsQuietly(this.options, [tail.groupId]);
   }
 
-  private async applyBatch({ batch }: EachBatchPayload): Promise<void> {
+  private applyBatch({ batch, resolveOffset }: PartitionBatch): void {
     for (const message of batch.messages) {
       this.apply({
         partition: batch.partition,
@@ -90,6 +84,7 @@ export class ContactPointDirectory {
         value: message.value,
         headers: {},
       });
+      resolveOffset(message.offset);
     }
   }
 

@@ -1,4 +1,4 @@
-import type { KafkaMessage } from 'kafkajs';
+import type { StreamRecord } from '../../kafka/stream-record';
 import type { Envelope } from '../../generated/intelroute/v1/envelope';
 import { decodeMessageValue, HEADERS, headerText } from '../../kafka/record-format';
 import { childContext, parseTraceparent, type TraceContext } from '../../telemetry/trace-context';
@@ -24,7 +24,7 @@ export type DecodedRecord =
  * headers. A record without a value, whose bytes are not an Envelope, or whose envelope lacks a
  * message id or type is not decoded: the runtime dead-letters it instead of crashing.
  */
-export function decodeRecord(message: KafkaMessage): DecodedRecord {
+export function decodeRecord(message: StreamRecord): DecodedRecord {
   const headers = headersOf(message);
   const parent = parseTraceparent(headers[HEADERS.traceparent], headers[HEADERS.tracestate]);
   const trace = childContext(parent);
@@ -55,7 +55,7 @@ export function decodeRecord(message: KafkaMessage): DecodedRecord {
   };
 }
 
-function headersOf(message: KafkaMessage): Record<string, string> {
+function headersOf(message: StreamRecord): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const name of Object.keys(message.headers ?? {})) {
     const text = headerText(message.headers, name);

@@ -1,4 +1,4 @@
-import type { KafkaMessage } from 'kafkajs';
+import type { StreamRecord } from '../../kafka/stream-record';
 import { messageIdentity } from '../../contract/message-identity';
 import type { Envelope } from '../../generated/intelroute/v1/envelope';
 import { HEADERS, headerText, type OutboundRecord } from '../../kafka/record-format';
@@ -65,7 +65,7 @@ export type RecordResult =
 export async function processRecordTraced(
   deps: ProcessorDeps,
   location: RecordLocation,
-  message: KafkaMessage,
+  message: StreamRecord,
   signal: AbortSignal,
 ): Promise<RecordResult> {
   const span = readerProcessSpan({
@@ -100,7 +100,7 @@ export async function processRecordTraced(
 export async function processRecord(
   deps: ProcessorDeps,
   location: RecordLocation,
-  message: KafkaMessage,
+  message: StreamRecord,
   signal: AbortSignal,
   span?: SpanScope,
 ): Promise<RecordResult> {

@@ -1,4 +1,4 @@
-import type { EachBatchPayload } from 'kafkajs';
+import type { PartitionBatch } from '../../kafka/stream-record';
 
 /**
  * Partitions paused for a retry backoff, each with its resume timer: kafkajs fetches the other
@@ -9,7 +9,7 @@ export class PartitionPauses {
   private readonly timers = new Set<NodeJS.Timeout>();
 
   /** Pauses the batch's partition for `ms`, then resumes it. */
-  pauseFor(payload: Pick<EachBatchPayload, 'pause'>, ms: number): void {
+  pauseFor(payload: Pick<PartitionBatch, 'pause'>, ms: number): void {
     const resume = payload.pause();
     const timer = setTimeout(() => {
       this.timers.delete(timer);

@@ -1,16 +1,19 @@
-import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { auditTopicsFor } from '../../audit';
 import { TOPICS } from '../../contract/topic-names';
 import { IntelrouteError, isIntelrouteError } from '../../errors';
 import type { TransactionalWriter } from '../../kafka/transactional-writer';
 import type { HeadSigner } from '../../audit/head-signature';
-import { restartUnlessStopped } from '../../kafka/consumer-retry';
+import { GroupMember, type PartitionBatch } from '../../kafka/group-member';
+import {
+  openKafkaConnection,
+  type KafkaClient,
+  type OwnedKafkaConnection,
+} from '../../kafka/kafka-connection';
 import { ConsumerLagTracker } from '../../telemetry/consumer-lag-tracker';
 import { noopIntelrouteMetrics, type IntelrouteMetrics } from '../../telemetry/intelroute-metrics';
 import type { Logger } from '../../telemetry/logger';
 import { ProcessedIds } from '../dedupe/processed-ids';
 import type { ReaderStream } from '../reader-streams';
-import { firstJoin } from './group-join';
 import { processRecordTraced } from './message-processor';
 import { PendingCommit } from './pending-commit';
 import { pendingCommitDeps, processorDeps } from './reader-deps';
@@ -24,7 +27,7 @@ import { RetryBook } from './retry-book';
 
 /** What a reader runtime is built from (the composition root passes it in). */
 export interface ReaderRuntimeOptions {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly logger: Logger;
   /** Topics (prefix applied), group and name of the reader. */
   readonly stream: ReaderStream;
@@ -66,9 +69,9 @@ export class ReaderRuntime {
   private readonly abort = new AbortController();
   private readonly logger: Logger;
   private readonly listeners = new Set<(state: ReaderState) => void>();
-  private admin: Admin | undefined;
+  private connection: OwnedKafkaConnection | undefined;
   private writer: TransactionalWriter<ReaderEvent> | undefined;
-  private consumer: Consumer | undefined;
+  private member: GroupMember | undefined;
   private processedIds: ProcessedIds | undefined;
   private refresh: Promise<void> | undefined;
   private readonly retries = new RetryBook();
@@ -139,11 +142,11 @@ export class ReaderRuntime {
 
   private async open(): Promise<void> {
     const { kafka, stream, topicPrefix, settings, instanceId } = this.options;
-    this.admin = kafka.admin();
-    await this.admin.connect();
+    const connection = await openKafkaConnection(kafka);
+    this.connection = connection;
     this.writer = await startReaderWriter({
       kafka,
-      admin: this.admin,
+      admin: connection.admin,
       logger: this.logger,
       transactionalId: `${stream.group}.${instanceId}`,
       chainId: instanceId,
@@ -152,7 +155,7 @@ export class ReaderRuntime {
     });
     if (this.abort.signal.aborted) throw new IntelrouteError('SHUTTING_DOWN', 'reader stopped');
     this.processedIds = new ProcessedIds({
-      reader: { kafka, admin: this.admin },
+      reader: connection,
       topic: `${topicPrefix}${TOPICS.readersProcessed}`,
       group: stream.group,
       windowMs: settings.dedupeWindowMs,
@@ -161,52 +164,38 @@ export class ReaderRuntime {
       ...(this.options.now === undefined ? {} : { now: this.options.now }),
     });
     this.unobserveLag = this.metrics.observeConsumerLag(() => this.lag.samples());
-    const consumer = this.createConsumer();
-    this.consumer = consumer;
-    const joined = firstJoin(consumer);
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...stream.topics], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: settings.partitionsConcurrently,
-      eachBatch: (payload) => this.eachBatch(payload),
-    });
-    await joined;
+    this.member = this.createMember();
+    await this.member.start();
     // The load the first join started; awaited as it was, so a failure fails the start.
     const firstLoad = this.refresh;
     if (firstLoad !== undefined) await firstLoad;
   }
 
-  private createConsumer(): Consumer {
+  private createMember(): GroupMember {
     const { settings, stream } = this.options;
-    const consumer = this.options.kafka.consumer({
+    return new GroupMember(this.options.kafka, {
       groupId: stream.group,
-      readUncommitted: false,
-      allowAutoTopicCreation: false,
-      sessionTimeout: settings.sessionTimeoutMs,
-      heartbeatInterval: settings.heartbeatIntervalMs,
+      topics: stream.topics,
+      logger: this.logger,
+      sessionTimeoutMs: settings.sessionTimeoutMs,
+      heartbeatIntervalMs: settings.heartbeatIntervalMs,
       maxBytesPerPartition: settings.maxBytesPerPartition,
-      maxWaitTimeInMs: 500,
-      retry: restartUnlessStopped(() => this.abort.signal.aborted),
+      maxWaitTimeMs: 500,
+      partitionsConcurrently: settings.partitionsConcurrently,
+      eachBatch: (batch) => this.eachBatch(batch),
+      onJoin: () => {
+        this.retries.clear();
+        this.lag = new ConsumerLagTracker(stream.group); // only partitions we own
+        this.startRefresh();
+      },
+      // A fetch holding only commit markers or aborted records hands over nothing: the lag
+      // moves past them here, so a caught-up reader reports 0 (the last offset is usually one).
+      onEmptyFetch: (at) =>
+        this.lag.record(at.topic, at.partition, at.highWatermark, at.lastOffset),
+      onFailed: () => {
+        if (this.currentState === 'running') void this.close('failed');
+      },
     });
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.logger.info({ assignment: payload.memberAssignment }, 'group joined');
-      this.retries.clear();
-      this.lag = new ConsumerLagTracker(this.options.stream.group); // only partitions we own
-      this.startRefresh();
-    });
-    // A fetch holding only commit markers or aborted records calls no eachBatch: the lag moves
-    // past them here, so a caught-up reader reports 0 (the last offset is usually a marker).
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      if (payload.batchSize !== 0 || payload.firstOffset === null) return;
-      this.lag.record(payload.topic, payload.partition, payload.highWatermark, payload.lastOffset);
-    });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.logger.error({ err: text(payload.error), restart: payload.restart }, 'consumer crashed');
-      if (!payload.restart && this.currentState === 'running') void this.close('failed');
-    });
-    return consumer;
   }
 
   /** Reloads the processed ids; a failed load is retried by the next batch. */
@@ -228,7 +217,7 @@ export class ReaderRuntime {
    * a message to retry pauses its partition for the backoff (the others go on) and is read
    * again; a slow sink yields the partition once its commit is due by age.
    */
-  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+  private async eachBatch(payload: PartitionBatch): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     await this.awaitRefresh(heartbeat);
     const signal = this.abort.signal;
@@ -287,7 +276,7 @@ export class ReaderRuntime {
     await awaitWithHeartbeat(this.refresh as Promise<void>, heartbeat, every);
   }
 
-  /** Stops once, in reverse start order: consumer (finishing the batch in hand), writer, admin. */
+  /** Stops once, in reverse start order: group member (finishing the batch in hand), writer, admin. */
   private close(final: 'stopped' | 'failed'): Promise<void> {
     this.closing ??= this.closeOnce(final);
     return this.closing;
@@ -297,11 +286,9 @@ export class ReaderRuntime {
     this.setState('stopping');
     this.abort.abort();
     this.pauses.clear();
-    await this.consumer?.disconnect().catch((error: unknown) => {
-      this.logger.warn({ err: text(error) }, 'consumer disconnect failed');
-    });
+    await this.member?.leave();
     await this.writer?.stop();
-    await this.admin?.disconnect().catch(() => undefined);
+    await this.connection?.close();
     this.unobserveLag();
     this.setState(final);
     this.logger.info({ state: final }, 'reader stopped');

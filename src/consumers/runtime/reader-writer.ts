@@ -1,4 +1,4 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin, KafkaClient } from '../../kafka/kafka-connection';
 import type { AuditTopics } from '../../audit';
 import type { HeadSigner } from '../../audit/head-signature';
 import { startAuditedWriter } from '../../audit/audited-writer';
@@ -8,8 +8,8 @@ import { readerAuditFields, type ReaderEvent } from './reader-events';
 
 /** The Kafka client, ids and topics of a reader-side transactional writer. */
 export interface ReaderWriterOptions {
-  readonly kafka: Kafka;
-  readonly admin: Admin;
+  readonly kafka: KafkaClient;
+  readonly admin: KafkaAdmin;
   readonly logger: Logger;
   readonly transactionalId: string;
   /** The audit chain this writer appends to (the reader's instance id). */

@@ -1,4 +1,8 @@
-import type { Admin, Kafka } from 'kafkajs';
+import {
+  openKafkaConnection,
+  type KafkaClient,
+  type OwnedKafkaConnection,
+} from '../../kafka/kafka-connection';
 import { auditTopicsFor } from '../../audit';
 import { IntelrouteError } from '../../errors';
 import type { TransactionalWriter } from '../../kafka/transactional-writer';
@@ -29,7 +33,7 @@ export interface OpenSubscriptionOptions {
 
 /** What the service is built from: the gateway's client, prefix, instance id and limits. */
 export interface SubscriptionServiceOptions {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly logger: Logger;
   readonly topicPrefix: string;
   /** The gateway's instance id: names the service's transactional id and audit chain. */
@@ -49,7 +53,7 @@ export interface SubscriptionServiceOptions {
  */
 export class SubscriptionService {
   private readonly active = new Map<string, Subscription | 'opening'>();
-  private admin: Admin | undefined;
+  private connection: OwnedKafkaConnection | undefined;
   private writer: TransactionalWriter<ReaderEvent> | undefined;
   private readonly logger: Logger;
 
@@ -66,11 +70,10 @@ export class SubscriptionService {
   async start(): Promise<void> {
     if (this.writer !== undefined) return;
     const { kafka, topicPrefix, instanceId } = this.options;
-    this.admin = kafka.admin();
-    await this.admin.connect();
+    this.connection = await openKafkaConnection(kafka);
     this.writer = await startReaderWriter({
       kafka,
-      admin: this.admin,
+      admin: this.connection.admin,
       logger: this.logger,
       transactionalId: `${topicPrefix}intelroute.subscriptions.${instanceId}`,
       chainId: `${instanceId}-subscriptions`,
@@ -116,8 +119,8 @@ export class SubscriptionService {
     await Promise.all(running.map((subscription) => subscription.stop()));
     await this.writer?.stop();
     this.writer = undefined;
-    await this.admin?.disconnect().catch(() => undefined);
-    this.admin = undefined;
+    await this.connection?.close();
+    this.connection = undefined;
   }
 
   private create(

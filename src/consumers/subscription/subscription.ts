@@ -1,17 +1,16 @@
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { IntelrouteError } from '../../errors';
 import type { Envelope } from '../../generated/intelroute/v1/envelope';
 import type { RecordLocation, TransactionalWriter } from '../../kafka/transactional-writer';
 import type { Logger } from '../../telemetry/logger';
 import { decodeRecord } from '../runtime/decode-record';
-import { firstJoin } from '../runtime/group-join';
 import { factsOf, type MessageFacts, type ReaderEvent } from '../runtime/reader-events';
 import type { ReaderSettings } from '../runtime/reader-settings';
 import type { ReaderState } from '../runtime/reader-types';
 import { AckTracker } from './ack-tracker';
 import { CommitFlusher } from './commit-flusher';
 import { filterVerdict, type SubscriptionFilter } from './subscription-filter';
-import { restartUnlessStopped } from '../../kafka/consumer-retry';
+import { GroupMember, type PartitionBatch } from '../../kafka/group-member';
+import type { KafkaClient } from '../../kafka/kafka-connection';
 import { committedOffsetsVisible } from '../../kafka/committed-offsets';
 
 /** How long stop() waits for its last acks to be what a new subscription resumes from. */
@@ -30,7 +29,7 @@ export type AckOutcome = 'acked' | 'unknown';
 
 /** What one subscription is built from (SubscriptionService fills it in). */
 export interface SubscriptionOptions {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly logger: Logger;
   readonly writer: Pick<TransactionalWriter<ReaderEvent>, 'write'>;
   readonly identityUrn: string;
@@ -58,7 +57,7 @@ export class Subscription {
   private currentState: ReaderState = 'idle';
   private readonly tracker = new AckTracker<MessageFacts>();
   private readonly flusher: CommitFlusher;
-  private readonly consumer: Consumer;
+  private readonly member: GroupMember;
   private readonly logger: Logger;
   private paused = false;
   private joins = 0;
@@ -77,7 +76,7 @@ export class Subscription {
       backoff: options.settings.backoff,
       logger: this.logger,
     });
-    this.consumer = this.createConsumer();
+    this.member = this.createMember();
   }
 
   get state(): ReaderState {
@@ -102,16 +101,7 @@ export class Subscription {
     if (this.currentState !== 'idle') return;
     this.currentState = 'starting';
     try {
-      const joined = firstJoin(this.consumer);
-      await this.consumer.connect();
-      await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
-      await this.consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: this.options.settings.partitionsConcurrently,
-        eachBatch: (payload) => this.eachBatch(payload),
-      });
-      await joined;
+      await this.member.start();
     } catch (cause) {
       await this.stop();
       throw new IntelrouteError('KAFKA_UNAVAILABLE', `subscription cannot start: ${text(cause)}`, {
@@ -160,7 +150,7 @@ export class Subscription {
   private async close(): Promise<void> {
     this.currentState = 'stopping';
     // Stop fetching first (waits for the batch in hand), commit while still a member, then leave.
-    await this.consumer.stop().catch(() => undefined);
+    await this.member.stopFetching();
     await this.flusher.drain();
     // The next subscription of this identity must resume after these acks, not before them.
     const resumable = await committedOffsetsVisible(
@@ -169,31 +159,30 @@ export class Subscription {
       RESUME_VISIBLE_TIMEOUT_MS,
     ).catch(() => false);
     if (!resumable) this.logger.warn('acked offsets not yet visible: the next start may repeat');
-    await this.consumer.disconnect().catch(() => undefined);
+    await this.member.leave();
     this.currentState = 'stopped';
     this.logger.info({ unacked: this.tracker.inFlight }, 'subscription stopped');
     this.settleStopped();
   }
 
-  private createConsumer(): Consumer {
+  private createMember(): GroupMember {
     const { settings } = this.options;
-    const consumer = this.options.kafka.consumer({
+    return new GroupMember(this.options.kafka, {
       groupId: this.options.group,
-      readUncommitted: false,
-      allowAutoTopicCreation: false,
-      sessionTimeout: settings.sessionTimeoutMs,
-      heartbeatInterval: settings.heartbeatIntervalMs,
+      topics: this.options.topics,
+      logger: this.logger,
+      sessionTimeoutMs: settings.sessionTimeoutMs,
+      heartbeatIntervalMs: settings.heartbeatIntervalMs,
       maxBytesPerPartition: settings.maxBytesPerPartition,
-      maxWaitTimeInMs: 250,
-      retry: restartUnlessStopped(() => this.closing !== undefined),
+      maxWaitTimeMs: 250,
+      partitionsConcurrently: settings.partitionsConcurrently,
+      eachBatch: (batch) => this.eachBatch(batch),
+      onJoin: () => this.onJoin(),
+      onFailed: (error) => {
+        if (this.closing !== undefined) return;
+        void this.stop().then(() => this.options.onEnd?.(error));
+      },
     });
-    consumer.on(consumer.events.GROUP_JOIN, () => this.onJoin());
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (payload.restart || this.closing !== undefined) return;
-      this.logger.error({ err: text(payload.error) }, 'subscription consumer crashed');
-      void this.stop().then(() => this.options.onEnd?.(payload.error));
-    });
-    return consumer;
   }
 
   /**
@@ -211,7 +200,7 @@ export class Subscription {
     if (this.paused) this.resume();
   }
 
-  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+  private async eachBatch(payload: PartitionBatch): Promise<void> {
     const { batch, resolveOffset, isRunning, isStale, heartbeat } = payload;
     for (const message of batch.messages) {
       if (!isRunning() || isStale() || this.closing !== undefined) return;
@@ -261,12 +250,12 @@ export class Subscription {
 
   private pause(): void {
     this.paused = true;
-    this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+    this.member.pauseAll();
   }
 
   private resume(): void {
     this.paused = false;
-    this.consumer.resume(this.options.topics.map((topic) => ({ topic })));
+    this.member.resumeAll();
   }
 }
 

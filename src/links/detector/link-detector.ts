@@ -1,4 +1,8 @@
-import type { Admin, Kafka } from 'kafkajs';
+import {
+  openKafkaConnection,
+  type KafkaClient,
+  type OwnedKafkaConnection,
+} from '../../kafka/kafka-connection';
 import {
   ContactPointDirectory,
   ReaderRuntime,
@@ -8,7 +12,7 @@ import {
 import { TOPICS } from '../../contract/topic-names';
 import type { IntelrouteMetrics } from '../../telemetry/intelroute-metrics';
 import type { Logger } from '../../telemetry/logger';
-import { KeyedProducer } from '../stateful/keyed-producer';
+import { KeyedProducer } from '../../kafka/keyed-producer';
 import { KeyedStateProcessor } from '../stateful/keyed-state-processor';
 import { systemPublisher, type SystemPublisher } from '../stateful/system-publisher';
 import type { GatewayClient } from '../../client';
@@ -21,7 +25,7 @@ import type { HeadSigner } from '../../audit/head-signature';
 
 /** What the composition root passes to the link detector. */
 export interface LinkDetectorOptions {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly logger: Logger;
   readonly topicPrefix: string;
   /** Names the reader's audit chain and both transactional ids; stable across restarts. */
@@ -53,7 +57,7 @@ export function linkDetectorGroups(prefix: string): { observer: string; index: s
  * alerts through the gateway. Started in dependency order, stopped in reverse.
  */
 export class LinkDetector {
-  private admin: Admin | undefined;
+  private connection: OwnedKafkaConnection | undefined;
   private directory: ContactPointDirectory | undefined;
   private publisher: SystemPublisher | undefined;
   private index: KeyedStateProcessor<SelectorObservation, LinkState> | undefined;
@@ -110,14 +114,14 @@ export class LinkDetector {
     await this.index?.stop();
     this.publisher?.close();
     await this.directory?.stop();
-    await this.admin?.disconnect().catch(() => undefined);
+    await this.connection?.close();
   }
 
   private async startDirectory(): Promise<void> {
     const { kafka, topicPrefix, logger } = this.options;
-    this.admin = kafka.admin();
-    await this.admin.connect();
-    this.directory = new ContactPointDirectory({ kafka, admin: this.admin, topicPrefix, logger });
+    this.connection = await openKafkaConnection(kafka);
+    const { admin } = this.connection;
+    this.directory = new ContactPointDirectory({ kafka, admin, topicPrefix, logger });
     await this.directory.load();
     await this.directory.follow();
   }

@@ -1,6 +1,6 @@
 import type { MessageHandler } from '../../consumers';
 import type { Logger } from '../../telemetry/logger';
-import type { KeyedProducer } from '../stateful/keyed-producer';
+import type { KeyedProducer } from '../../kafka/keyed-producer';
 import { observationsOf } from './observation';
 import { encodeObservation } from './observation-types';
 

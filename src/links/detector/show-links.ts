@@ -1,4 +1,4 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin, KafkaClient } from '../../kafka/kafka-connection';
 import { TOPICS } from '../../contract/topic-names';
 import { readTopicToEnd } from '../../kafka/topic-reader';
 import type { SelectorKind } from '../selector-types';
@@ -63,8 +63,8 @@ export function linksOfMessage(
  * @throws IntelrouteError KAFKA_TOPIC_MISSING, KAFKA_TIMEOUT, KAFKA_UNAVAILABLE.
  */
 export async function readLinkIndex(deps: {
-  readonly kafka: Kafka;
-  readonly admin: Admin;
+  readonly kafka: KafkaClient;
+  readonly admin: KafkaAdmin;
   readonly topicPrefix: string;
 }): Promise<LinkState[]> {
   const topic = `${deps.topicPrefix}${TOPICS.linkState}`;

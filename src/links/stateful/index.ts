@@ -11,7 +11,7 @@ export {
   type ProcessorSettings,
   type RecordContext,
 } from './keyed-state-processor';
-export { KeyedProducer, type KeyedRecord } from './keyed-producer';
+export { KeyedProducer, type KeyedRecord } from '../../kafka/keyed-producer';
 export { INTELROUTE_ID_NAMESPACE, uuidV5 } from './deterministic-id';
 export {
   systemGatewayClient,

@@ -1,4 +1,3 @@
-import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { BackoffPolicy, ReaderState } from '../../consumers';
 import { IntelrouteError, isIntelrouteError } from '../../errors';
 import { partitionForKey } from '../../kafka/murmur2-partitioner';
@@ -7,8 +6,14 @@ import type { Logger } from '../../telemetry/logger';
 import { commitChangelog, PendingChangelog, type CommitDeps } from './changelog-commit';
 import { awaitWithHeartbeat } from '../../consumers/runtime/pause';
 import { PartitionStores } from './partition-stores';
-import { checkAlignedTopics, firstAssignment, ownPartitions, text } from './processor-support';
-import { restartUnlessStopped } from '../../kafka/consumer-retry';
+import { checkAlignedTopics, text } from './processor-support';
+import { GroupMember, partitionsOf, type PartitionBatch } from '../../kafka/group-member';
+import {
+  openKafkaConnection,
+  type KafkaClient,
+  type OwnedKafkaConnection,
+} from '../../kafka/kafka-connection';
+import type { StreamRecord } from '../../kafka/stream-record';
 
 /** What a handler of one input record may use. */
 export interface RecordContext {
@@ -51,7 +56,7 @@ export interface ProcessorSettings {
 
 /** What a KeyedStateProcessor is built from (the composition root passes it in). */
 export interface KeyedStateProcessorOptions<I, S> {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly logger: Logger;
   readonly group: string;
   /** Names the transactional id `<group>.<instanceId>`: a restart fences its predecessor. */
@@ -80,9 +85,9 @@ export class KeyedStateProcessor<I, S> {
   private currentState: ReaderState = 'idle';
   private readonly abort = new AbortController();
   private readonly logger: Logger;
-  private admin: Admin | undefined;
+  private connection: OwnedKafkaConnection | undefined;
   private writer: TransactionalWriter<never> | undefined;
-  private consumer: Consumer | undefined;
+  private member: GroupMember | undefined;
   private stores: PartitionStores<S> | undefined;
   private partitionCount = 0;
   private closing: Promise<void> | undefined;
@@ -134,9 +139,9 @@ export class KeyedStateProcessor<I, S> {
 
   private async open(): Promise<void> {
     const { kafka, inputTopic, changelogTopic, group, instanceId } = this.options;
-    this.admin = kafka.admin();
-    await this.admin.connect();
-    this.partitionCount = await checkAlignedTopics(this.admin, inputTopic, changelogTopic);
+    const connection = await openKafkaConnection(kafka);
+    this.connection = connection;
+    this.partitionCount = await checkAlignedTopics(connection, inputTopic, changelogTopic);
     this.writer = new TransactionalWriter<never>({
       kafka,
       transactionalId: `${group}.${instanceId}`,
@@ -145,45 +150,36 @@ export class KeyedStateProcessor<I, S> {
     await this.writer.start();
     const decode = (value: Buffer): S | undefined => this.options.logic.decodeState(value);
     const logger = this.logger;
-    this.stores = new PartitionStores({ kafka, admin: this.admin, changelogTopic, decode, logger });
-    const consumer = this.createConsumer();
-    this.consumer = consumer;
-    const joined = firstAssignment(consumer, inputTopic);
-    await consumer.connect();
-    await consumer.subscribe({ topics: [inputTopic], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.settings.partitionsConcurrently,
-      eachBatch: (payload) => this.eachBatch(payload),
+    this.stores = new PartitionStores({
+      kafka,
+      admin: connection.admin,
+      changelogTopic,
+      decode,
+      logger,
     });
-    const first = await joined;
+    this.member = this.createMember();
+    const first = partitionsOf(await this.member.start(), inputTopic);
     await Promise.all(first.map((partition) => this.stores?.ready(partition)));
     this.logger.info({ topic: inputTopic, partitions: first }, 'keyed state processor running');
   }
 
-  private createConsumer(): Consumer {
+  private createMember(): GroupMember {
     const { settings, group, inputTopic } = this.options;
-    const consumer = this.options.kafka.consumer({
+    return new GroupMember(this.options.kafka, {
       groupId: group,
-      readUncommitted: false,
-      allowAutoTopicCreation: false,
-      sessionTimeout: settings.sessionTimeoutMs,
-      heartbeatInterval: settings.heartbeatIntervalMs,
+      topics: [inputTopic],
+      logger: this.logger,
+      sessionTimeoutMs: settings.sessionTimeoutMs,
+      heartbeatIntervalMs: settings.heartbeatIntervalMs,
       maxBytesPerPartition: settings.maxBytesPerPartition,
-      maxWaitTimeInMs: 500,
-      retry: restartUnlessStopped(() => this.abort.signal.aborted),
+      maxWaitTimeMs: 500,
+      partitionsConcurrently: settings.partitionsConcurrently,
+      eachBatch: (batch) => this.eachBatch(batch),
+      onJoin: (assignment) => this.stores?.assign(partitionsOf(assignment, inputTopic)),
+      onFailed: () => {
+        if (this.currentState === 'running') void this.close('failed');
+      },
     });
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      const partitions = ownPartitions(payload.memberAssignment, inputTopic);
-      this.logger.info({ partitions }, 'group joined');
-      this.stores?.assign(partitions);
-    });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.logger.error({ err: text(payload.error), restart: payload.restart }, 'consumer crashed');
-      if (!payload.restart && this.currentState === 'running') void this.close('failed');
-    });
-    return consumer;
   }
 
   /**
@@ -191,7 +187,7 @@ export class KeyedStateProcessor<I, S> {
    * records and always before returning. Whatever goes wrong after a store changed without its
    * commit drops the store, so the next use rebuilds it from the changelog.
    */
-  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+  private async eachBatch(payload: PartitionBatch): Promise<void> {
     const { batch, heartbeat } = payload;
     const stores = this.stores as PartitionStores<S>;
     const every = this.options.settings.heartbeatIntervalMs;
@@ -219,7 +215,7 @@ export class KeyedStateProcessor<I, S> {
 
   private async applyRecord(
     store: Map<string, S>,
-    message: KafkaMessage,
+    message: StreamRecord,
     pending: PendingChangelog<S>,
     context: { partition: number; signal: AbortSignal; heartbeat(): Promise<void> },
   ): Promise<void> {
@@ -247,7 +243,7 @@ export class KeyedStateProcessor<I, S> {
    */
   private async commit(
     pending: PendingChangelog<S>,
-    payload: EachBatchPayload,
+    payload: PartitionBatch,
     broken = false,
   ): Promise<boolean> {
     const partition = payload.batch.partition;
@@ -284,11 +280,9 @@ export class KeyedStateProcessor<I, S> {
   private async closeOnce(final: 'stopped' | 'failed'): Promise<void> {
     this.currentState = 'stopping';
     this.abort.abort();
-    await this.consumer?.disconnect().catch((error: unknown) => {
-      this.logger.warn({ err: text(error) }, 'consumer disconnect failed');
-    });
+    await this.member?.leave();
     await this.writer?.stop();
-    await this.admin?.disconnect().catch(() => undefined);
+    await this.connection?.close();
     this.stores?.clear();
     this.currentState = final;
     this.settleStopped(final);

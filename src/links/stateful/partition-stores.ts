@@ -1,11 +1,11 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin, KafkaClient } from '../../kafka/kafka-connection';
 import { readTopicToEnd, topicEnds, type TopicEnds } from '../../kafka/topic-reader';
 import type { Logger } from '../../telemetry/logger';
 
 /** What the stores are rebuilt from: the compacted changelog topic and how to read a value. */
 export interface PartitionStoresOptions<S> {
-  readonly kafka: Kafka;
-  readonly admin: Admin;
+  readonly kafka: KafkaClient;
+  readonly admin: KafkaAdmin;
   /** The changelog topic (prefix applied), partitioned like the input topic. */
   readonly changelogTopic: string;
   /** A changelog value as state; undefined for a value that does not decode (skipped, logged). */

@@ -16,6 +16,26 @@ function importsBelow(folder: string): Array<{ file: string; specifier: string }
   );
 }
 
+/** The top-level folders of src/ and its top-level files. */
+function topLevel(): string[] {
+  return readdirSync(SRC);
+}
+
+/** Lines of .ts files below `folder` (or the file itself) matching `pattern`. */
+function linesMatching(entry: string, pattern: RegExp): string[] {
+  const files = entry.endsWith('.ts')
+    ? [entry]
+    : readdirSync(path.join(SRC, entry), { recursive: true, encoding: 'utf8' })
+        .filter((name) => name.endsWith('.ts'))
+        .map((name) => path.join(entry, name));
+  return files.flatMap((file) =>
+    readFileSync(path.join(SRC, file), 'utf8')
+      .split('\n')
+      .map((line, index) => `${file}:${index + 1}: ${line.trim()}`)
+      .filter((line) => pattern.test(line.slice(line.indexOf(': ') + 2))),
+  );
+}
+
 /** The folder below src/ an import of `file` resolves to ('' for a package). */
 function targetFolder(file: string, specifier: string): string {
   if (!specifier.startsWith('.')) return '';
@@ -40,5 +60,28 @@ describe('architecture boundaries', () => {
       .filter(({ specifier }) => /^(@grpc\/grpc-js|kafkajs)$/.test(specifier))
       .filter(({ file }) => file !== path.join('contract', 'status-trailer.ts'));
     expect(offending).toEqual([]);
+  });
+
+  describe('only the Kafka adapter (src/kafka, src/local-kafka) speaks to Kafka', () => {
+    const outside = (): string[] =>
+      topLevel().filter((entry) => !['kafka', 'local-kafka', 'generated'].includes(entry));
+
+    it('no other file imports kafkajs', () => {
+      expect(
+        outside().flatMap((entry) => linesMatching(entry, /from 'kafkajs'|require\('kafkajs'\)/)),
+      ).toEqual([]);
+    });
+
+    it('no other file calls a client, admin, consumer or producer itself (it passes them on)', () => {
+      const direct = /\.(consumer|producer|admin)\(|\badmin\.[a-zA-Z]+\(|\bkafka\.[a-z][a-zA-Z]*\(/;
+      expect(outside().flatMap((entry) => linesMatching(entry, direct))).toEqual([]);
+    });
+
+    it('at most 8 files of the adapter import kafkajs', () => {
+      const adapter = ['kafka', 'local-kafka'].flatMap((folder) =>
+        linesMatching(folder, /from 'kafkajs'/),
+      );
+      expect(adapter.length).toBeLessThanOrEqual(8);
+    });
   });
 });

@@ -1,7 +1,8 @@
-import type { Kafka, Producer } from 'kafkajs';
-import { IntelrouteError } from '../../errors';
-import { partitionForKey } from '../../kafka/murmur2-partitioner';
-import type { Logger } from '../../telemetry/logger';
+import type { KafkaProducer } from './kafka-connection';
+import { IntelrouteError } from '../errors';
+import type { Logger } from '../telemetry/logger';
+import { openKafkaConnection, partitionCounts, type KafkaClient } from './kafka-connection';
+import { partitionForKey } from './murmur2-partitioner';
 
 /** One record for a keyed topic: UTF-8 key, JSON value. */
 export interface KeyedRecord {
@@ -23,25 +24,21 @@ interface Waiting {
  * share round trips instead of waiting in line.
  */
 export class KeyedProducer {
-  private producer: Producer | undefined;
+  private producer: KafkaProducer | undefined;
   private partitions = 0;
   private queue: Waiting[] = [];
   private pumping: Promise<void> | undefined;
 
-  constructor(private readonly options: { kafka: Kafka; topic: string; logger: Logger }) {}
+  constructor(private readonly options: { kafka: KafkaClient; topic: string; logger: Logger }) {}
 
   /** Connects and reads the topic's partition count. @throws IntelrouteError KAFKA_TOPIC_MISSING */
   async start(): Promise<void> {
-    const admin = this.options.kafka.admin();
-    await admin.connect();
+    const connection = await openKafkaConnection(this.options.kafka);
     try {
-      if (!(await admin.listTopics()).includes(this.options.topic)) {
-        throw new IntelrouteError('KAFKA_TOPIC_MISSING', `topic ${this.options.topic} is missing`);
-      }
-      const { topics } = await admin.fetchTopicMetadata({ topics: [this.options.topic] });
-      this.partitions = topics[0]?.partitions.length ?? 0;
+      const counts = await partitionCounts(connection, [this.options.topic]);
+      this.partitions = counts.get(this.options.topic) ?? 0;
     } finally {
-      await admin.disconnect();
+      await connection.close();
     }
     const producer = this.options.kafka.producer({
       idempotent: true,
