@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { initCertFolder, issueClientCertificateFiles } from '../certs';
 import type { Logger } from '../telemetry/logger';
@@ -8,6 +9,12 @@ export const DEV_CLIENT_IDENTITIES = [
   'urn:intelroute:ncb:FR',
   'urn:intelroute:ncb:DE',
   'urn:intelroute:secretariat',
+] as const;
+
+/** The identities of the system services `start` runs beside the gateway. */
+export const DEV_SYSTEM_IDENTITIES = [
+  'urn:intelroute:system:link-detector',
+  'urn:intelroute:system:request-ledger',
 ] as const;
 
 /**
@@ -20,10 +27,26 @@ export async function ensureDevCertificates(dir: string, logger: Logger): Promis
     await initCertFolder({ dir });
     logger.warn({ dir }, 'created DEVELOPMENT certificates (local CA, server for localhost)');
   }
-  for (const urn of DEV_CLIENT_IDENTITIES) {
+  for (const urn of [...DEV_CLIENT_IDENTITIES, ...DEV_SYSTEM_IDENTITIES]) {
     const name = urn.slice('urn:intelroute:'.length).replaceAll(':', '.');
     if (!existsSync(path.join(dir, 'clients', `${name}.crt`))) {
       await issueClientCertificateFiles({ dir, urn });
     }
   }
+}
+
+/**
+ * A development network secret for the link detector in `dir` (`link-secret`, 48 random bytes as
+ * base64, readable by the owner only), created once. Its path.
+ */
+export function ensureDevLinkSecret(dir: string, logger: Logger): string {
+  const file = path.join(dir, 'link-secret');
+  if (!existsSync(file)) {
+    writeFileSync(file, `${randomBytes(48).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    logger.warn(
+      { file },
+      'created a DEVELOPMENT link secret (every party of a network shares one)',
+    );
+  }
+  return file;
 }

@@ -24,7 +24,7 @@ import {
   type NodeListener,
 } from './node-properties';
 import { formatStorage } from './storage-format';
-import { waitForBrokers, verifyWritable } from './readiness';
+import { verifyCoordinators, verifyWritable, waitForBrokers } from './readiness';
 
 export interface LocalKafkaOptions {
   readonly nodes: number;
@@ -154,6 +154,7 @@ export class LocalKafkaCluster {
     try {
       await cluster.waitUntilReady(processes.map((node) => node.nodeId));
       await verifyWritable(cluster.client(), Math.min(3, options.nodes));
+      await verifyCoordinators(cluster.client());
     } catch (cause) {
       await Promise.all(processes.map((node) => node.kill()));
       throw cluster.startFailure(cause);

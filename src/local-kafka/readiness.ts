@@ -76,6 +76,32 @@ export async function verifyWritable(
   }
 }
 
+/**
+ * Proves the cluster's coordinators answer: a consumer group's (the offsets topic is created and
+ * loaded on first use) and a transactional producer's (the transaction state topic likewise). On a
+ * fresh broker, under load, both take longer than a client's retries: the first gateway or reader
+ * started right after `start` then failed with "Failed to find group coordinator".
+ */
+export async function verifyCoordinators(kafka: KafkaClient, timeoutMs = 60_000): Promise<void> {
+  const admin = kafka.admin();
+  const producer = kafka.producer({
+    transactionalId: READINESS_TOPIC,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
+  try {
+    await admin.connect();
+    await retryUntil(timeoutMs, () => admin.describeGroups([READINESS_TOPIC]));
+    await retryUntil(timeoutMs, () => producer.connect());
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new IntelrouteError('KAFKA_START_FAILED', `coordinators not ready: ${reason}`, { cause });
+  } finally {
+    await producer.disconnect().catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
 async function retryUntil(timeoutMs: number, attempt: () => Promise<unknown>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -6,8 +6,8 @@ import { createGatewayClient, type GatewayClient } from '../../src/client';
 import { loadConfig, type GatewayConfig, type IntelrouteConfig } from '../../src/config';
 import { createKafkaClient } from '../../src/kafka/kafka-client';
 import { applyTopicPlan } from '../../src/kafka/topic-provisioning';
-import { optionalSigner } from '../../src/audit/writer-keys';
-import { Gateway } from '../../src/gateway/gateway';
+import { buildGateway } from '../../src/app/gateway';
+import type { Gateway } from '../../src/gateway/gateway';
 import { silentLogger, type Logger } from '../../src/telemetry/logger';
 import { testBrokers, uniqueName } from './kafka';
 
@@ -87,16 +87,8 @@ export async function startTestGateway(
   await admin.connect();
   await applyTopicPlan({ admin, topics: config.topics, memberCountries: [...TEST_MEMBERS] });
   await admin.disconnect();
-  const gateway = new Gateway({
-    config: config.gateway,
-    topicPrefix: prefix,
-    memberCountries: [...TEST_MEMBERS],
-    kafka,
-    logger: options.logger ?? silentLogger(),
-    readers: config,
-    // As in production: its audit chain heads signed with its TLS key.
-    ...optionalSigner(config),
-  });
+  // Built as `intelroute start` builds it: its audit chain heads signed with its TLS key.
+  const gateway = buildGateway(config, { kafka, logger: options.logger ?? silentLogger() });
   await gateway.start();
   const clients: GatewayClient[] = [];
   const address = `127.0.0.1:${gateway.port}`;

@@ -1,17 +1,15 @@
 import type { Command } from 'commander';
 import type { IntelrouteConfig } from '../../config';
-import { readerInstanceId, readerSettings, type ReaderState } from '../../consumers';
+import { buildLinkDetector, type SystemService } from '../../app/system-services';
+import { readerInstanceId } from '../../consumers';
 import { IntelrouteError } from '../../errors';
 import { parseIdentityUrn } from '../../identity/parse-identity-urn';
 import type { KafkaClient } from '../../kafka/kafka-connection';
 import { createKafkaClient } from '../../kafka/kafka-client';
 import { KafkaLiveness } from '../../kafka/kafka-liveness';
-import { optionalSigner } from '../../audit/writer-keys';
-import { LinkDetector } from '../../links/detector/link-detector';
 import { linksOfMessage, readLinkIndex } from '../../links/detector/show-links';
 import { recipientOfIdentity } from '../../links/detector/visibility';
 import { readLinkSecret, systemClientSettings } from '../../links/stateful/service-config';
-import { systemGatewayClient } from '../../links/stateful/system-publisher';
 import type { Logger } from '../../telemetry/logger';
 import { startTelemetry, type Telemetry } from '../../telemetry/start-telemetry';
 import { action, cliContext, requireBrokers, withKafka } from '../cli-context';
@@ -44,22 +42,16 @@ export function registerLinksCommands(program: Command): void {
 async function runDetector(options: { instanceId?: string }, command: Command): Promise<void> {
   const { config, logger } = cliContext(command);
   const instanceId = checkedInstanceId(options.instanceId, 'links-detector');
-  const secret = readLinkSecret(config);
+  // A missing or short secret or certificate folder is said before telemetry starts.
+  readLinkSecret(config);
+  systemClientSettings(config);
   const kafka = createKafkaClient({ ...config.kafka, brokers: requireBrokers(config), logger });
-  const gateway = systemGatewayClient(systemClientSettings(config), 'link-detector');
   const telemetry = await startServiceTelemetry(config, logger, 'link-detector', instanceId);
-  const detector = new LinkDetector({
+  const detector = buildLinkDetector(config, {
     kafka,
     logger,
-    topicPrefix: config.topics.prefix,
     instanceId,
-    secret,
-    settings: readerSettings(config),
-    maxObservationsPerSelector: config.links.maxObservationsPerSelector,
-    gateway,
-    publishTimeoutMs: config.systemClient.publishTimeoutMs,
     metrics: telemetry.metrics,
-    ...optionalSigner(config),
   });
   await runService({ service: detector, name: 'link detector', config, logger, telemetry, kafka });
 }
@@ -94,14 +86,6 @@ async function runShow(
     );
   }
   for (const listing of listings) process.stdout.write(`${JSON.stringify(listing)}\n`);
-}
-
-/** A long-running service of intelroute's own (link detector, request ledger). */
-export interface SystemService {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  whenStopped(): Promise<ReaderState>;
-  readonly running: boolean;
 }
 
 /**

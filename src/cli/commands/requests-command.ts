@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
-import { readerSettings } from '../../consumers';
-import { optionalSigner } from '../../audit/writer-keys';
+import { buildRequestLedger } from '../../app/system-services';
 import { createKafkaClient } from '../../kafka/kafka-client';
 import { systemClientSettings } from '../../links/stateful/service-config';
-import { systemGatewayClient } from '../../links/stateful/system-publisher';
 import { readLedger, statusLines } from '../../requests/ledger-status';
-import { RequestLedger } from '../../requests/request-ledger';
 import { action, cliContext, requireBrokers } from '../cli-context';
 import { withKafka } from '../cli-context';
 import { checkedInstanceId, runService, startServiceTelemetry } from './links-command';
@@ -34,21 +31,13 @@ async function runLedger(options: { instanceId?: string }, command: Command): Pr
   const { config, logger } = cliContext(command);
   const instanceId = checkedInstanceId(options.instanceId, 'request-ledger');
   const kafka = createKafkaClient({ ...config.kafka, brokers: requireBrokers(config), logger });
-  const gateway = systemGatewayClient(systemClientSettings(config), 'request-ledger');
+  systemClientSettings(config); // a missing certificate folder is said before telemetry starts
   const telemetry = await startServiceTelemetry(config, logger, 'request-ledger', instanceId);
-  const ledger = new RequestLedger({
+  const ledger = buildRequestLedger(config, {
     kafka,
     logger,
-    topicPrefix: config.topics.prefix,
-    memberCountries: config.topics.memberCountries,
     instanceId,
-    settings: readerSettings(config),
-    checkIntervalMs: config.requests.checkIntervalMs,
-    overdueGraceMs: config.requests.overdueGraceMs,
-    gateway,
-    publishTimeoutMs: config.systemClient.publishTimeoutMs,
     metrics: telemetry.metrics,
-    ...optionalSigner(config),
   });
   await runService({ service: ledger, name: 'request ledger', config, logger, telemetry, kafka });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { IntelrouteConfig } from '../../config';
-import { startIntelroute, type RunningIntelroute } from '../../main';
+import { startIntelroute, type RunningIntelroute } from '../../app/intelroute';
 import { startTelemetry } from '../../telemetry/start-telemetry';
 import { action, cliContext } from '../cli-context';
 import { IntelrouteError } from '../../errors';
@@ -9,13 +9,14 @@ import { EPHEMERAL_HELP, localKafkaOf } from './kafka-command';
 
 /**
  * `intelroute start` (what `npm start` runs): a local Kafka when KAFKA_BROKERS is unset, the
- * topics, the gateway. `intelroute gateway`: the gateway alone on the configured cluster.
+ * topics, the gateway, the link detector and the request ledger. `intelroute gateway`: the
+ * gateway alone on the configured cluster.
  */
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
     .description(
-      'run everything: a local Kafka when KAFKA_BROKERS is unset, the topics, the gateway',
+      'run everything: a local Kafka when KAFKA_BROKERS is unset, the topics, the gateway, the link detector and the request ledger',
     )
     .option(
       '--insecure-dev',
@@ -58,8 +59,8 @@ async function runInForeground(
     env: process.env,
   });
   let running: RunningIntelroute | undefined;
-  let brokerLost: (reason: string) => void = () => undefined;
-  const failure = new Promise<string>((resolve) => (brokerLost = resolve));
+  let failed: (reason: string) => void = () => undefined;
+  const failure = new Promise<string>((resolve) => (failed = resolve));
   const onHangUp = (): void => running?.gateway.reload();
   const end = await runUntilStopped({
     name: 'intelroute',
@@ -74,12 +75,14 @@ async function runInForeground(
         metrics: telemetry.metrics,
       });
       const { gateway, localKafka } = running;
-      telemetry.setReadiness(() => gateway.ready);
+      const started = running;
+      telemetry.setReadiness(() => started.ready());
+      void running.serviceFailure.then(failed);
       telemetry.metrics.observeInFlight(() => gateway.inFlight);
       localKafka?.onNodeCrash(({ nodeId, code, signal, logFile }) => {
         const how = signal === null ? `exit code ${code}` : `signal ${signal}`;
         logger.error({ nodeId, code, signal, logFile }, 'the local Kafka broker died');
-        brokerLost(`the local Kafka broker (node ${nodeId}) died (${how}); its log: ${logFile}`);
+        failed(`the local Kafka broker (node ${nodeId}) died (${how}); its log: ${logFile}`);
       });
       process.on('SIGHUP', onHangUp);
     },
@@ -125,6 +128,9 @@ function printWhereItListens(
   out(
     `gateway: ${config.gateway.host}:${running.gateway.port} (${config.gateway.insecureDev ? 'PLAINTEXT, development only' : 'mTLS'})`,
   );
+  for (const service of running.services) {
+    out(`${service.name}: ${service.started ? 'running' : `not started (${service.why})`}`);
+  }
   if (metricsPort !== null) {
     out(
       `metrics and health: http://${config.telemetry.metricsHost}:${metricsPort}/metrics, /healthz, /readyz`,

@@ -6,7 +6,8 @@ import {
   type RetryPolicyInput,
 } from '../../../src/client';
 import { loadConfig, type GatewayConfig, type IntelrouteConfig } from '../../../src/config';
-import { Gateway } from '../../../src/gateway/gateway';
+import { buildGateway } from '../../../src/app/gateway';
+import type { Gateway } from '../../../src/gateway/gateway';
 import { createKafkaClient } from '../../../src/kafka/kafka-client';
 import { applyTopicPlan } from '../../../src/kafka/topic-provisioning';
 import { silentLogger, type Logger } from '../../../src/telemetry/logger';
@@ -129,10 +130,9 @@ export async function startFaultGateway(options: FaultGatewayOptions): Promise<F
     },
   };
   const logger = options.logger ?? silentLogger();
-  const gateway = new Gateway({
-    config: config.gateway,
-    topicPrefix: topics.prefix,
-    memberCountries: [...TEST_MEMBERS],
+  // Unsigned chain heads, as these ledgers were measured (signing is not under test here).
+  const gateway = buildGateway(config, {
+    signHeads: false,
     kafka: createKafkaClient({
       brokers: options.brokers,
       clientId: 'fault-gateway',
@@ -145,7 +145,6 @@ export async function startFaultGateway(options: FaultGatewayOptions): Promise<F
         : { connectionTimeoutMs: options.kafka.connectionTimeoutMs }),
     }),
     logger,
-    readers: config,
   });
   await gateway.start();
   const address = `127.0.0.1:${gateway.port}`;

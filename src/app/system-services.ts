@@ -1,0 +1,71 @@
+import { optionalSigner } from '../audit/writer-keys';
+import type { IntelrouteConfig } from '../config';
+import { readerSettings, type ReaderState } from '../consumers';
+import type { KafkaClient } from '../kafka/kafka-connection';
+import { LinkDetector } from '../links/detector/link-detector';
+import { readLinkSecret, systemClientSettings } from '../links/stateful/service-config';
+import { systemGatewayClient, type SystemClientSettings } from '../links/stateful/system-publisher';
+import { RequestLedger } from '../requests/request-ledger';
+import type { IntelrouteMetrics } from '../telemetry/intelroute-metrics';
+import type { Logger } from '../telemetry/logger';
+
+/** A long-running service of intelroute's own (link detector, request ledger). */
+export interface SystemService {
+  start(): Promise<void>;
+  /** Idempotent. */
+  stop(): Promise<void>;
+  whenStopped(): Promise<ReaderState>;
+  readonly running: boolean;
+}
+
+/** What every system service is built with besides the config. */
+export interface SystemServiceDeps {
+  readonly kafka: KafkaClient;
+  readonly logger: Logger;
+  readonly instanceId: string;
+  readonly metrics?: IntelrouteMetrics;
+  /** Where its gateway client connects (default: systemClientSettings(config)). */
+  readonly client?: SystemClientSettings;
+}
+
+/**
+ * The link detector from the compiled config: its secret read once, its gateway client with the
+ * `urn:intelroute:system:link-detector` certificate.
+ * @throws IntelrouteError CONFIG_INVALID, LINK_SECRET_INVALID (see readLinkSecret).
+ */
+export function buildLinkDetector(config: IntelrouteConfig, deps: SystemServiceDeps): LinkDetector {
+  const secret = readLinkSecret(config);
+  return new LinkDetector({
+    ...common(config, deps, 'link-detector'),
+    secret,
+    maxObservationsPerSelector: config.links.maxObservationsPerSelector,
+  });
+}
+
+/** The request-deadline ledger from the compiled config. */
+export function buildRequestLedger(
+  config: IntelrouteConfig,
+  deps: SystemServiceDeps,
+): RequestLedger {
+  return new RequestLedger({
+    ...common(config, deps, 'request-ledger'),
+    memberCountries: config.topics.memberCountries,
+    checkIntervalMs: config.requests.checkIntervalMs,
+    overdueGraceMs: config.requests.overdueGraceMs,
+  });
+}
+
+function common(config: IntelrouteConfig, deps: SystemServiceDeps, component: string) {
+  const client = deps.client ?? systemClientSettings(config);
+  return {
+    kafka: deps.kafka,
+    logger: deps.logger,
+    topicPrefix: config.topics.prefix,
+    instanceId: deps.instanceId,
+    settings: readerSettings(config),
+    gateway: systemGatewayClient(client, component),
+    publishTimeoutMs: config.systemClient.publishTimeoutMs,
+    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+    ...optionalSigner(config),
+  };
+}
