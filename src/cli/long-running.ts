@@ -49,6 +49,7 @@ export async function runUntilStopped(parts: LongRunningParts): Promise<RunEnd> 
     end = await Promise.race([signal, failure]);
   }
   logger.info({ end }, `stopping the ${name}`);
+  const deadline = Date.now() + parts.graceMs;
   await stopWithin(parts.graceMs, async () => {
     await parts.stop();
     if (!interrupted) return;
@@ -57,15 +58,19 @@ export async function runUntilStopped(parts: LongRunningParts): Promise<RunEnd> 
     await started.catch(() => undefined);
     await parts.stop();
   });
-  exitIfStillHeld(parts.graceMs);
+  exitIfStillHeld(deadline);
   return end;
 }
 
 /**
  * Everything is stopped; if a library still holds the process (a connection attempt kafkajs
- * started before the stop, retrying an unreachable broker), it ends once the grace is over
- * anyway. The timer is unref'd: it never delays a process that has nothing left to do.
+ * started before the stop, retrying an unreachable broker), it ends at the grace period's end
+ * anyway: counted from the signal, not from the end of the stop (a stop that took most of the
+ * grace then left the process up to a second grace). At least 100 ms, so the caller's own
+ * ending (its exit code, its last line) comes first. The timer is unref'd: it never delays a
+ * process that has nothing left to do.
  */
-function exitIfStillHeld(graceMs: number): void {
-  setTimeout(() => process.exit(process.exitCode ?? 0), graceMs).unref();
+function exitIfStillHeld(deadline: number): void {
+  const remaining = Math.max(100, deadline - Date.now());
+  setTimeout(() => process.exit(process.exitCode ?? 0), remaining).unref();
 }
