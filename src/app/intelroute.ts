@@ -19,6 +19,7 @@ import {
   buildRequestLedger,
   type SystemService,
   type SystemServiceDeps,
+  whenServiceFailed,
 } from './system-services';
 
 interface NamedService {
@@ -191,16 +192,11 @@ function localGatewayClient(config: IntelrouteConfig, port: number): SystemClien
 
 /** Resolves when one of `services` stopped by itself because a consumer failed; never otherwise. */
 function firstFailure(services: readonly NamedService[]): Promise<string> {
-  const failures = services.map(({ name, service }) =>
-    service
-      .whenStopped()
-      .then((state) =>
-        state === 'failed'
-          ? `the ${name} stopped: a Kafka consumer failed`
-          : new Promise<string>(() => undefined),
-      ),
+  return Promise.race(
+    services.map(({ name, service }) =>
+      whenServiceFailed(service).then((reason) => `the ${name} stopped: ${reason}`),
+    ),
   );
-  return Promise.race([...failures, new Promise<string>(() => undefined)]);
 }
 
 /**

@@ -18,6 +18,15 @@ export interface SystemService {
   readonly running: boolean;
 }
 
+/** Resolves when `service` stops by itself because a consumer failed (never otherwise). */
+export function whenServiceFailed(service: SystemService): Promise<string> {
+  return service
+    .whenStopped()
+    .then((state) =>
+      state === 'failed' ? 'a Kafka consumer failed' : new Promise<string>(() => undefined),
+    );
+}
+
 /** What every system service is built with besides the config. */
 export interface SystemServiceDeps {
   readonly kafka: KafkaClient;

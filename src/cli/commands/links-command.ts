@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 import type { IntelrouteConfig } from '../../config';
-import { buildLinkDetector, type SystemService } from '../../app/system-services';
+import {
+  buildLinkDetector,
+  whenServiceFailed,
+  type SystemService,
+} from '../../app/system-services';
 import { readerInstanceId } from '../../consumers';
 import { IntelrouteError } from '../../errors';
 import { parseIdentityUrn } from '../../identity/parse-identity-urn';
@@ -119,21 +123,12 @@ export async function runService(parts: {
       await service.stop();
       await telemetry.shutdown();
     },
-    failure: whenFailed(service),
+    failure: whenServiceFailed(service),
     onReady: () => process.stdout.write(`${name} ready\n`),
   });
   if (end.kind === 'failed') {
     throw new IntelrouteError('KAFKA_UNAVAILABLE', `the ${name} stopped: ${end.reason}`);
   }
-}
-
-/** Resolves when the service stops by itself because a consumer failed (never otherwise). */
-function whenFailed(service: SystemService): Promise<string> {
-  return service
-    .whenStopped()
-    .then((state) =>
-      state === 'failed' ? 'a Kafka consumer failed' : new Promise<string>(() => undefined),
-    );
 }
 
 /** Telemetry of a system service (`intelroute-<component>`), started before anything else. */
