@@ -13,6 +13,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+      setupFiles: ['<rootDir>/test/helpers/property-seed.ts'],
     },
     {
       displayName: 'integration',

@@ -164,7 +164,9 @@ describe('typos are rejected, not linked', () => {
         const char = address[i] ?? '';
         const flipped = char === char.toUpperCase() ? char.toLowerCase() : char.toUpperCase();
         const typo = address.slice(0, i) + flipped + address.slice(i + 1);
-        fc.pre(typo !== typo.toLowerCase() && typo !== typo.toUpperCase());
+        // A flip that leaves the 40 digits in one case makes an unchecksummed address, valid as such.
+        const digits = typo.slice(2);
+        fc.pre(digits !== digits.toLowerCase() && digits !== digits.toUpperCase());
         expect(normaliseWallet('ethereum', typo)).toEqual({
           ok: false,
           reason: 'checksum-mismatch',
