@@ -1,2 +1,2 @@
 export { ERROR_CODES, type ErrorCode, type ErrorCodeSpec } from './error-codes';
-export { IntelrouteError, isIntelrouteError } from './intelroute-error';
+export { errorText, IntelrouteError, isIntelrouteError } from './intelroute-error';

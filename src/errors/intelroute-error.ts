@@ -28,3 +28,8 @@ export class IntelrouteError extends Error {
 export function isIntelrouteError(value: unknown, code?: ErrorCode): value is IntelrouteError {
   return value instanceof IntelrouteError && (code === undefined || value.code === code);
 }
+
+/** An error's message for a log line or a refusal (anything thrown, Error or not). */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

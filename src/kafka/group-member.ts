@@ -1,3 +1,4 @@
+import { errorText } from '../errors';
 import type { Logger } from '../telemetry/logger';
 import type { KafkaClient, KafkaConsumer } from './kafka-connection';
 import { restartUnlessStopped } from './consumer-retry';
@@ -110,7 +111,7 @@ export class GroupMember {
   async leave(): Promise<void> {
     this.stopping = true;
     await this.consumer.disconnect().catch((error: unknown) => {
-      this.options.logger.warn({ err: text(error) }, 'consumer disconnect failed');
+      this.options.logger.warn({ err: errorText(error) }, 'consumer disconnect failed');
     });
   }
 
@@ -128,7 +129,7 @@ export class GroupMember {
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (this.stopping) return;
       options.logger.error(
-        { err: text(payload.error), restart: payload.restart },
+        { err: errorText(payload.error), restart: payload.restart },
         'consumer crashed',
       );
       if (!payload.restart) options.onFailed?.(payload.error);
@@ -157,8 +158,4 @@ export class GroupMember {
 /** The partitions of `topic` in an assignment, sorted. */
 export function partitionsOf(assignment: Assignment, topic: string): number[] {
   return [...(assignment[topic] ?? [])].sort((a, b) => a - b);
-}
-
-function text(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

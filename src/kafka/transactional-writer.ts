@@ -1,5 +1,5 @@
 import type { KafkaAdmin, KafkaClient, KafkaProducer } from './kafka-connection';
-import { IntelrouteError, isIntelrouteError } from '../errors';
+import { errorText, IntelrouteError, isIntelrouteError } from '../errors';
 import type { Logger } from '../telemetry/logger';
 import { partitionForKey } from './murmur2-partitioner';
 import { PartitionDirectory } from './partition-directory';
@@ -143,7 +143,7 @@ export class TransactionalWriter<E> {
       this.setState('stopped');
       throw new IntelrouteError(
         'KAFKA_UNAVAILABLE',
-        `cannot start the Kafka writer: ${text(cause)}`,
+        `cannot start the Kafka writer: ${errorText(cause)}`,
         {
           cause,
         },
@@ -259,11 +259,14 @@ export class TransactionalWriter<E> {
    */
   private async isolate(batch: readonly PendingJob<E>[], error: unknown): Promise<void> {
     if (!this.queue.splitAndRequeue(batch)) {
-      this.options.logger.warn({ err: text(error) }, 'Kafka refused a record; its job is failed');
+      this.options.logger.warn(
+        { err: errorText(error) },
+        'Kafka refused a record; its job is failed',
+      );
       batch[0]?.reject(
         new IntelrouteError(
           'KAFKA_RECORD_REJECTED',
-          `Kafka refused a record of this message (${text(error)}); nothing was written`,
+          `Kafka refused a record of this message (${errorText(error)}); nothing was written`,
           { cause: error },
         ),
       );
@@ -360,8 +363,8 @@ export class TransactionalWriter<E> {
         : new IntelrouteError(
             'KAFKA_UNAVAILABLE',
             stage === 'commit'
-              ? `Kafka did not confirm the commit (${text(error)}); the message may or may not be stored: retry with the same message id`
-              : `Kafka write failed (${text(error)}); nothing was written`,
+              ? `Kafka did not confirm the commit (${errorText(error)}); the message may or may not be stored: retry with the same message id`
+              : `Kafka write failed (${errorText(error)}); nothing was written`,
             { cause: error },
           );
     for (const pending of batch) pending.reject(failure);
@@ -379,7 +382,10 @@ export class TransactionalWriter<E> {
       return;
     }
     if (this.currentState !== 'ready') return;
-    this.options.logger.warn({ err: text(error) }, 'Kafka write failed; recreating the producer');
+    this.options.logger.warn(
+      { err: errorText(error) },
+      'Kafka write failed; recreating the producer',
+    );
     this.setState('unavailable');
     this.queue.failAll(
       new IntelrouteError('KAFKA_UNAVAILABLE', 'Kafka is unavailable; nothing was written'),
@@ -494,7 +500,3 @@ const PRODUCER_RETRY = {
   maxRetryTime: 2000,
   retries: Number.MAX_SAFE_INTEGER,
 } as const;
-
-function text(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

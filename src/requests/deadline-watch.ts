@@ -1,5 +1,5 @@
 import type { KeyedProducer } from '../kafka/keyed-producer';
-import { text } from '../links/stateful/processor-support';
+import { errorText } from '../errors';
 import type { SystemPublisher } from '../links/stateful/system-publisher';
 import type { Logger } from '../telemetry/logger';
 import { encodeJson } from './ledger-codec';
@@ -66,7 +66,7 @@ export class DeadlineWatch {
       }
     } catch (error) {
       if (!this.abort.signal.aborted) {
-        this.deps.logger.warn({ err: text(error) }, 'deadline check failed; will retry');
+        this.deps.logger.warn({ err: errorText(error) }, 'deadline check failed; will retry');
       }
     }
     // Slots no longer due were recorded (or moved to another instance): forget them.

@@ -1,6 +1,6 @@
 import type { MessageHandler } from '../consumers';
 import type { KeyedProducer } from '../kafka/keyed-producer';
-import type { KeyedStateLogic } from '../links/stateful/keyed-state-processor';
+import type { KeyedStateLogic } from '../kafka/stream/keyed-state-processor';
 import type { Logger } from '../telemetry/logger';
 import { decodeLedgerEntry, decodeLedgerEvent, encodeJson } from './ledger-codec';
 import { applyLedgerEvent, type LedgerEntry } from './ledger-entry';

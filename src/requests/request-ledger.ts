@@ -3,7 +3,7 @@ import type { GatewayClient } from '../client';
 import { ReaderRuntime, type ReaderSettings, type ReaderState } from '../consumers';
 import { TOPICS, countryTopic } from '../contract/topic-names';
 import { KeyedProducer } from '../kafka/keyed-producer';
-import { KeyedStateProcessor } from '../links/stateful/keyed-state-processor';
+import { KeyedStateProcessor } from '../kafka/stream/keyed-state-processor';
 import { systemPublisher, type SystemPublisher } from '../links/stateful/system-publisher';
 import type { IntelrouteMetrics } from '../telemetry/intelroute-metrics';
 import type { Logger } from '../telemetry/logger';

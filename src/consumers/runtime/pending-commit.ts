@@ -1,14 +1,19 @@
 import type { OutboundRecord } from '../../kafka/record-format';
 import type { IntelrouteMetrics } from '../../telemetry/intelroute-metrics';
 import type { ProcessedIds } from '../dedupe/processed-ids';
-import { commitJob, type CommitContext, type CommitDeps } from './commit-job';
+import {
+  commitTransaction,
+  type CommitContext,
+  type CommitDeps,
+} from '../../kafka/stream/commit-transaction';
 import type { CommitEntry } from './message-processor';
 import type { ReaderEvent } from './reader-events';
 
 /** What a partition's PendingCommit needs, passed in by the runtime. */
-export interface PendingCommitDeps extends CommitDeps {
+export interface PendingCommitDeps extends CommitDeps<ReaderEvent> {
   readonly group: string;
   readonly metrics: Pick<IntelrouteMetrics, 'produceDuration' | 'readerMessage'>;
+  readonly now: () => number;
   readonly processedIds: Pick<ProcessedIds, 'committed' | 'abandoned'>;
   /** Commit once this many records wait... */
   readonly maxMessages: number;
@@ -71,7 +76,7 @@ export class PendingCommit {
     const offset = { groupId: this.deps.group, topic: this.topic, partition: this.partition };
     let committed = false;
     try {
-      committed = await commitJob(
+      committed = await commitTransaction(
         this.deps,
         { records, events, consumerOffsets: [{ ...offset, offset: nextOffset }] },
         context,

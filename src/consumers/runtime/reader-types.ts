@@ -1,3 +1,4 @@
+import type { LifecycleState } from '../../kafka/stream/lifecycle';
 import type { Envelope } from '../../generated/intelroute/v1/envelope';
 import type { RecordLocation } from '../../kafka/transactional-writer';
 import type { TraceContext } from '../../telemetry/trace-context';
@@ -27,5 +28,5 @@ export interface ReaderDelivery {
  */
 export type MessageHandler = (delivery: ReaderDelivery, signal: AbortSignal) => Promise<void>;
 
-/** Lifecycle of a reader (and of a subscription). `failed`: the consumer crashed for good. */
-export type ReaderState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
+/** Lifecycle of a reader (and of a subscription): the one lifecycle vocabulary. */
+export type ReaderState = LifecycleState;

@@ -1,4 +1,4 @@
-import { IntelrouteError } from '../../errors';
+import { errorText, IntelrouteError } from '../../errors';
 import type { Envelope } from '../../generated/intelroute/v1/envelope';
 import type { RecordLocation, TransactionalWriter } from '../../kafka/transactional-writer';
 import type { Logger } from '../../telemetry/logger';
@@ -104,9 +104,13 @@ export class Subscription {
       await this.member.start();
     } catch (cause) {
       await this.stop();
-      throw new IntelrouteError('KAFKA_UNAVAILABLE', `subscription cannot start: ${text(cause)}`, {
-        cause,
-      });
+      throw new IntelrouteError(
+        'KAFKA_UNAVAILABLE',
+        `subscription cannot start: ${errorText(cause)}`,
+        {
+          cause,
+        },
+      );
     }
     if (this.closing === undefined) this.currentState = 'running';
   }
@@ -229,7 +233,10 @@ export class Subscription {
       this.options.onDelivery(delivery);
     } catch (error) {
       // Unacked, so it comes again on the next subscription.
-      this.logger.error({ err: text(error), deliveryId: delivery.deliveryId }, 'onDelivery threw');
+      this.logger.error(
+        { err: errorText(error), deliveryId: delivery.deliveryId },
+        'onDelivery threw',
+      );
     }
   }
 
@@ -257,8 +264,4 @@ export class Subscription {
     this.paused = false;
     this.member.resumeAll();
   }
-}
-
-function text(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

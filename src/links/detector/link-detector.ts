@@ -13,7 +13,7 @@ import { TOPICS } from '../../contract/topic-names';
 import type { IntelrouteMetrics } from '../../telemetry/intelroute-metrics';
 import type { Logger } from '../../telemetry/logger';
 import { KeyedProducer } from '../../kafka/keyed-producer';
-import { KeyedStateProcessor } from '../stateful/keyed-state-processor';
+import { KeyedStateProcessor } from '../../kafka/stream/keyed-state-processor';
 import { systemPublisher, type SystemPublisher } from '../stateful/system-publisher';
 import type { GatewayClient } from '../../client';
 import { alertContactPoint } from './alert-envelope';

@@ -1,5 +1,5 @@
 import type { Logger } from '../../telemetry/logger';
-import type { KeyedStateLogic, RecordContext } from '../stateful/keyed-state-processor';
+import type { KeyedStateLogic, RecordContext } from '../../kafka/stream/keyed-state-processor';
 import type { SystemPublisher } from '../stateful/system-publisher';
 import { alertEnvelope, type AlertContactPoint } from './alert-envelope';
 import { decideOnObservation, markTold, type AlertPlan } from './link-decision';

@@ -1,8 +1,7 @@
 /**
- * Building blocks of intelroute's stateful services (link detector, request ledger): a keyed
- * state processor over a compacted changelog, a keyed producer, and the publisher of system
- * messages through the gateway. Candidates to move beside src/consumers once a second owner
- * needs them.
+ * What intelroute's own services (link detector, request ledger) share: the publisher of system
+ * messages through the gateway, its settings, deterministic ids; the keyed state processor and
+ * keyed producer they run on live in the Kafka adapter (src/kafka).
  */
 export {
   KeyedStateProcessor,
@@ -10,7 +9,7 @@ export {
   type KeyedStateProcessorOptions,
   type ProcessorSettings,
   type RecordContext,
-} from './keyed-state-processor';
+} from '../../kafka/stream/keyed-state-processor';
 export { KeyedProducer, type KeyedRecord } from '../../kafka/keyed-producer';
 export { INTELROUTE_ID_NAMESPACE, uuidV5 } from './deterministic-id';
 export {

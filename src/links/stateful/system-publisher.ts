@@ -1,15 +1,14 @@
-import { backoffDelayMs } from '../../consumers';
+import { backoffDelayMs } from '../../kafka/stream/backoff';
 import {
   createGatewayClient,
   isRetriableRefusal,
   PublishRefusedError,
   type GatewayClient,
 } from '../../client';
-import { IntelrouteError, isIntelrouteError } from '../../errors';
+import { errorText, IntelrouteError, isIntelrouteError } from '../../errors';
 import type { Envelope } from '../../generated/intelroute/v1/envelope';
 import type { Logger } from '../../telemetry/logger';
-import { pauseWithHeartbeat } from '../../consumers/runtime/pause';
-import { text } from './processor-support';
+import { pauseWithHeartbeat } from '../../kafka/stream/heartbeat-wait';
 
 /**
  * How a system message ended: `sent`; `duplicate` (the gateway had it already: a re-send after a
@@ -90,7 +89,7 @@ async function publishOnce(
       return { kind: 'refused', reason };
     }
     if (isIntelrouteError(error, 'CLIENT_CLOSED')) throw stopping(envelope);
-    options.logger.warn({ err: text(error), messageId: envelope.messageId }, 'publish failed');
+    options.logger.warn({ err: errorText(error), messageId: envelope.messageId }, 'publish failed');
     return 'retry';
   }
 }

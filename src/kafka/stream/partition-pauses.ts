@@ -1,4 +1,4 @@
-import type { PartitionBatch } from '../../kafka/stream-record';
+import type { PartitionBatch } from '../stream-record';
 
 /**
  * Partitions paused for a retry backoff, each with its resume timer: kafkajs fetches the other

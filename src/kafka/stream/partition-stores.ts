@@ -1,5 +1,5 @@
-import type { KafkaAdmin, KafkaClient } from '../../kafka/kafka-connection';
-import { readTopicToEnd, topicEnds, type TopicEnds } from '../../kafka/topic-reader';
+import type { KafkaAdmin, KafkaClient } from '../kafka-connection';
+import { readTopicToEnd, topicEnds, type TopicEnds } from '../topic-reader';
 import type { Logger } from '../../telemetry/logger';
 
 /** What the stores are rebuilt from: the compacted changelog topic and how to read a value. */

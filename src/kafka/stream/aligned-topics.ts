@@ -1,5 +1,5 @@
 import { IntelrouteError } from '../../errors';
-import { partitionCounts, type KafkaConnection } from '../../kafka/kafka-connection';
+import { partitionCounts, type KafkaConnection } from '../kafka-connection';
 
 /**
  * The partition count of `inputTopic`, checked equal to the changelog's: a state store is
@@ -22,9 +22,4 @@ export async function checkAlignedTopics(
     );
   }
   return input;
-}
-
-/** An error's message, for logs. */
-export function text(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
