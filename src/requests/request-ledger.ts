@@ -1,10 +1,11 @@
 import type { KafkaClient } from '../kafka/kafka-connection';
 import type { GatewayClient } from '../client';
-import { ReaderRuntime, type ReaderSettings, type ReaderState } from '../consumers';
+import { ReaderRuntime, type ReaderSettings } from '../consumers';
 import { TOPICS, countryTopic } from '../contract/topic-names';
 import { KeyedProducer } from '../kafka/keyed-producer';
 import { KeyedStateProcessor } from '../kafka/stream/keyed-state-processor';
-import { systemPublisher, type SystemPublisher } from '../links/stateful/system-publisher';
+import { ServiceParts } from '../links/stateful/service-parts';
+import { systemPublisher } from '../links/stateful/system-publisher';
 import type { IntelrouteMetrics } from '../telemetry/intelroute-metrics';
 import type { Logger } from '../telemetry/logger';
 import { DeadlineWatch } from './deadline-watch';
@@ -43,72 +44,36 @@ export function requestLedgerGroups(prefix: string): { observer: string; ledger:
 
 /**
  * The request-deadline ledger (see README.md in this folder): stage one reads every inbox and the
- * Secretariat stream on the ReaderRuntime and turns requests and responses into ledger events
+ * Secretariat stream as a reader and turns requests and responses into ledger events
  * keyed by request id (`intel.v1.requests.events`); stage two folds them into the ledger
  * (`intel.v1.requests.ledger`) per partition; the deadline watch sends one overdue notice per
  * silent recipient through the gateway. Started in dependency order, stopped in reverse.
  */
-export class RequestLedger {
-  private publisher: SystemPublisher | undefined;
+export class RequestLedger extends ServiceParts {
   private ledger: KeyedStateProcessor<LedgerEvent, LedgerEntry> | undefined;
-  private producer: KeyedProducer | undefined;
-  private observer: ReaderRuntime | undefined;
-  private watch: DeadlineWatch | undefined;
-  private closing: Promise<void> | undefined;
 
-  constructor(private readonly options: RequestLedgerOptions) {}
+  constructor(private readonly options: RequestLedgerOptions) {
+    super();
+  }
 
   /**
    * Starts the ledger, the events producer, the deadline watch and the observer.
    * @throws IntelrouteError KAFKA_UNAVAILABLE, KAFKA_TOPIC_MISSING, TOPIC_PLAN_CONFLICT (what
    *   started is stopped again).
    */
-  async start(): Promise<void> {
+  protected async startParts(): Promise<void> {
     const { kafka, logger, topicPrefix } = this.options;
-    try {
-      this.ledger = this.createLedger();
-      await this.ledger.start();
-      const topic = `${topicPrefix}${TOPICS.requestEvents}`;
-      this.producer = new KeyedProducer({ kafka, topic, logger });
-      await this.producer.start();
-      this.watch = this.createWatch(this.ledger, this.producer);
-      this.watch.start();
-      this.observer = this.createObserver(this.producer);
-      await this.observer.start();
-    } catch (error) {
-      await this.stop();
-      throw error;
-    }
-  }
-
-  /** Resolves when either stage stops (after stop(), or `failed` when a consumer crashed). */
-  whenStopped(): Promise<ReaderState> {
-    const stages = [this.observer?.whenStopped(), this.ledger?.whenStopped()];
-    return Promise.race(stages.filter((stage) => stage !== undefined));
-  }
-
-  /** Both stages running. */
-  get running(): boolean {
-    return this.observer?.state === 'running' && this.ledger?.state === 'running';
+    const ledger = await this.stage(this.createLedger());
+    this.ledger = ledger;
+    const topic = `${topicPrefix}${TOPICS.requestEvents}`;
+    const producer = await this.part(new KeyedProducer({ kafka, topic, logger }));
+    await this.part(this.createWatch(ledger, producer));
+    await this.stage(this.createObserver(producer));
   }
 
   /** The entries this instance owns now (tests, diagnostics). */
   entries(): LedgerEntry[] {
     return [...(this.ledger?.snapshot().values() ?? [])].flatMap((store) => [...store.values()]);
-  }
-
-  /** Stops in reverse start order. Idempotent. */
-  stop(): Promise<void> {
-    this.closing ??= this.stopOnce();
-    return this.closing;
-  }
-
-  private async stopOnce(): Promise<void> {
-    await this.observer?.stop();
-    await this.watch?.stop();
-    await this.producer?.stop();
-    await this.ledger?.stop();
-    this.publisher?.close();
   }
 
   private createLedger(): KeyedStateProcessor<LedgerEvent, LedgerEntry> {
@@ -130,15 +95,16 @@ export class RequestLedger {
     producer: KeyedProducer,
   ): DeadlineWatch {
     const { logger, settings } = this.options;
-    this.publisher = systemPublisher({
+    const publisher = systemPublisher({
       client: this.options.gateway,
       publishTimeoutMs: this.options.publishTimeoutMs,
       heartbeatIntervalMs: settings.heartbeatIntervalMs,
       logger: logger.child({ component: 'overdue-notices' }),
     });
+    this.onStop(() => publisher.close());
     return new DeadlineWatch({
       entries: () => [...ledger.snapshot().values()].flatMap((store) => [...store.values()]),
-      publisher: this.publisher,
+      publisher,
       producer,
       checkIntervalMs: this.options.checkIntervalMs,
       overdueGraceMs: this.options.overdueGraceMs,

@@ -40,6 +40,12 @@ export class ContactPointDirectory {
     this.logger.info({ countries: this.entries.size }, 'contact-point directory loaded');
   }
 
+  /** load(), then follow(): the directory as a running part of a service. */
+  async start(): Promise<void> {
+    await this.load();
+    await this.follow();
+  }
+
   /** Keeps applying committed updates until stop(). Call after load(). */
   async follow(): Promise<void> {
     if (this.tail !== undefined) return;

@@ -1,20 +1,12 @@
-import {
-  openKafkaConnection,
-  type KafkaClient,
-  type OwnedKafkaConnection,
-} from '../../kafka/kafka-connection';
-import {
-  ContactPointDirectory,
-  ReaderRuntime,
-  type ReaderSettings,
-  type ReaderState,
-} from '../../consumers';
+import { openKafkaConnection, type KafkaClient } from '../../kafka/kafka-connection';
+import { ContactPointDirectory, ReaderRuntime, type ReaderSettings } from '../../consumers';
 import { TOPICS } from '../../contract/topic-names';
 import type { IntelrouteMetrics } from '../../telemetry/intelroute-metrics';
 import type { Logger } from '../../telemetry/logger';
 import { KeyedProducer } from '../../kafka/keyed-producer';
 import { KeyedStateProcessor } from '../../kafka/stream/keyed-state-processor';
-import { systemPublisher, type SystemPublisher } from '../stateful/system-publisher';
+import { ServiceParts } from '../stateful/service-parts';
+import { systemPublisher } from '../stateful/system-publisher';
 import type { GatewayClient } from '../../client';
 import { alertContactPoint } from './alert-envelope';
 import { linkIndexLogic } from './link-index-logic';
@@ -51,90 +43,46 @@ export function linkDetectorGroups(prefix: string): { observer: string; index: s
 }
 
 /**
- * The link detector (see README.md in this folder): stage one reads the Secretariat stream on
- * the ReaderRuntime and re-keys each report's selector observations to `intel.v1.selectors`;
- * stage two folds them into the index (`intel.v1.links.state`) per partition and sends link
- * alerts through the gateway. Started in dependency order, stopped in reverse.
+ * The link detector (see README.md in this folder): stage one reads the Secretariat stream as a
+ * reader and re-keys each report's selector observations to `intel.v1.selectors`; stage two
+ * folds them into the index (`intel.v1.links.state`) per partition and sends link alerts through
+ * the gateway. Started in dependency order, stopped in reverse.
  */
-export class LinkDetector {
-  private connection: OwnedKafkaConnection | undefined;
-  private directory: ContactPointDirectory | undefined;
-  private publisher: SystemPublisher | undefined;
-  private index: KeyedStateProcessor<SelectorObservation, LinkState> | undefined;
-  private producer: KeyedProducer | undefined;
-  private observer: ReaderRuntime | undefined;
-  private closing: Promise<void> | undefined;
-
-  constructor(private readonly options: LinkDetectorOptions) {}
+export class LinkDetector extends ServiceParts {
+  constructor(private readonly options: LinkDetectorOptions) {
+    super();
+  }
 
   /**
    * Loads and follows the directory, starts the index, then the observer.
    * @throws IntelrouteError KAFKA_UNAVAILABLE, KAFKA_TOPIC_MISSING, TOPIC_PLAN_CONFLICT (what
    *   started is stopped again).
    */
-  async start(): Promise<void> {
-    try {
-      await this.startDirectory();
-      this.index = this.createIndex();
-      await this.index.start();
-      this.producer = new KeyedProducer({
-        kafka: this.options.kafka,
-        topic: `${this.options.topicPrefix}${TOPICS.linkSelectors}`,
-        logger: this.options.logger,
-      });
-      await this.producer.start();
-      this.observer = this.createObserver(this.producer);
-      await this.observer.start();
-    } catch (error) {
-      await this.stop();
-      throw error;
-    }
-  }
-
-  /** Resolves when either stage stops (after stop(), or `failed` when a consumer crashed). */
-  whenStopped(): Promise<ReaderState> {
-    const stages = [this.observer?.whenStopped(), this.index?.whenStopped()];
-    return Promise.race(stages.filter((stage) => stage !== undefined));
-  }
-
-  /** Both stages running. */
-  get running(): boolean {
-    return this.observer?.state === 'running' && this.index?.state === 'running';
-  }
-
-  /** Stops in reverse start order (each stage commits what it handled). Idempotent. */
-  stop(): Promise<void> {
-    this.closing ??= this.stopOnce();
-    return this.closing;
-  }
-
-  private async stopOnce(): Promise<void> {
-    await this.observer?.stop();
-    await this.producer?.stop();
-    await this.index?.stop();
-    this.publisher?.close();
-    await this.directory?.stop();
-    await this.connection?.close();
-  }
-
-  private async startDirectory(): Promise<void> {
+  protected async startParts(): Promise<void> {
     const { kafka, topicPrefix, logger } = this.options;
-    this.connection = await openKafkaConnection(kafka);
-    const { admin } = this.connection;
-    this.directory = new ContactPointDirectory({ kafka, admin, topicPrefix, logger });
-    await this.directory.load();
-    await this.directory.follow();
+    const connection = await openKafkaConnection(kafka);
+    this.onStop(() => connection.close());
+    const { admin } = connection;
+    const directory = await this.part(
+      new ContactPointDirectory({ kafka, admin, topicPrefix, logger }),
+    );
+    await this.stage(this.createIndex(directory));
+    const topic = `${topicPrefix}${TOPICS.linkSelectors}`;
+    const producer = await this.part(new KeyedProducer({ kafka, topic, logger }));
+    await this.stage(this.createObserver(producer));
   }
 
-  private createIndex(): KeyedStateProcessor<SelectorObservation, LinkState> {
+  private createIndex(
+    directory: ContactPointDirectory,
+  ): KeyedStateProcessor<SelectorObservation, LinkState> {
     const { kafka, logger, topicPrefix, instanceId, settings } = this.options;
-    const directory = this.directory as ContactPointDirectory;
-    this.publisher = systemPublisher({
+    const publisher = systemPublisher({
       client: this.options.gateway,
       publishTimeoutMs: this.options.publishTimeoutMs,
       heartbeatIntervalMs: settings.heartbeatIntervalMs,
       logger: logger.child({ component: 'link-alerts' }),
     });
+    this.onStop(() => publisher.close());
     return new KeyedStateProcessor({
       kafka,
       logger: logger.child({ component: 'link-index' }),
@@ -144,7 +92,7 @@ export class LinkDetector {
       changelogTopic: `${topicPrefix}${TOPICS.linkState}`,
       settings,
       logic: linkIndexLogic({
-        publisher: this.publisher,
+        publisher,
         contactPoint: (country) => alertContactPoint(directory.lookupContactPoint(country)),
         maxObservationsPerSelector: this.options.maxObservationsPerSelector,
         logger,
