@@ -20,6 +20,7 @@ import type { GatewayConfig, IntelrouteConfig } from '../config';
 import { loadContractDefinition } from '../contract/contract-definition';
 import { TOPICS } from '../contract/topic-names';
 import type { TransactionalWriter, WriterState } from '../kafka/transactional-writer';
+import { Lifecycle } from '../kafka/stream/lifecycle';
 import { KafkaLiveness } from '../kafka/kafka-liveness';
 import { loadRuleSet, type RuleSet } from '../routing';
 import { noopIntelrouteMetrics, type IntelrouteMetrics, type Logger } from '../telemetry';
@@ -57,8 +58,6 @@ export interface GatewayDeps {
   readonly signer?: HeadSigner;
 }
 
-type GatewayState = 'created' | 'starting' | 'serving' | 'stopping' | 'stopped';
-
 /**
  * The gateway component: loads its documents, connects its Kafka writer (with the audit trail and
  * the idempotency memory as transaction participants), and serves gRPC. `stop()` drains in order:
@@ -66,7 +65,7 @@ type GatewayState = 'created' | 'starting' | 'serving' | 'stopping' | 'stopped';
  * the writer → close.
  */
 export class Gateway {
-  private state: GatewayState = 'created';
+  private readonly lifecycle = new Lifecycle();
   private readonly logger: Logger;
   private readonly now: () => number;
   private connection: OwnedKafkaConnection | undefined;
@@ -108,7 +107,7 @@ export class Gateway {
    * probe; gRPC health says the same).
    */
   get ready(): boolean {
-    return this.state === 'serving' && this.canServe();
+    return this.lifecycle.state === 'running' && this.canServe();
   }
 
   private canServe(): boolean {
@@ -126,8 +125,7 @@ export class Gateway {
 
   /** @throws IntelrouteError when a document is invalid, TLS is missing or Kafka is unreachable. */
   async start(): Promise<void> {
-    if (this.state !== 'created') return;
-    this.state = 'starting';
+    if (!this.lifecycle.beginStart()) return;
     const { config } = this.deps;
     this.instance =
       config.instanceId ??
@@ -187,7 +185,7 @@ export class Gateway {
     this.server.setServing(this.canServe());
     this.rules.watch();
     this.grants?.watch();
-    this.state = 'serving';
+    this.lifecycle.started();
     this.logger.info(
       {
         instanceId: this.instance,
@@ -217,9 +215,13 @@ export class Gateway {
     }
   }
 
-  async stop(): Promise<void> {
-    if (this.state !== 'serving' && this.state !== 'starting') return;
-    this.state = 'stopping';
+  /** Drains and stops (see the class comment). Idempotent; a gateway never started has nothing to stop. */
+  stop(): Promise<void> {
+    if (this.lifecycle.state === 'idle') return Promise.resolve();
+    return this.lifecycle.close('stopped', () => this.drainAndClose());
+  }
+
+  private async drainAndClose(): Promise<void> {
     const grace = this.deps.config.shutdownGraceMs;
     this.server?.setServing(false);
     this.rules?.close();
@@ -232,7 +234,6 @@ export class Gateway {
     await this.writer?.stop();
     await this.liveness?.stop();
     await this.connection?.close();
-    this.state = 'stopped';
     this.logger.info('gateway stopped');
   }
 
@@ -318,7 +319,7 @@ export class Gateway {
       publishTimeoutMs: config.publishTimeoutMs,
       maxInFlightPerStream: config.maxInFlightPerStream,
       now: this.now,
-      shuttingDown: () => this.state === 'stopping' || this.state === 'stopped',
+      shuttingDown: () => this.lifecycle.closed,
       metrics: this.metrics,
     };
     return new GatewayServer({

@@ -5,7 +5,7 @@ import type { Logger } from '../../telemetry/logger';
 import { decodeRecord } from '../runtime/decode-record';
 import { factsOf, type MessageFacts, type ReaderEvent } from '../runtime/reader-events';
 import type { ReaderSettings } from '../runtime/reader-settings';
-import type { ReaderState } from '../runtime/reader-types';
+import { Lifecycle, type FinalState, type LifecycleState } from '../../kafka/stream/lifecycle';
 import { AckTracker } from './ack-tracker';
 import { CommitFlusher } from './commit-flusher';
 import { filterVerdict, type SubscriptionFilter } from './subscription-filter';
@@ -54,16 +54,13 @@ export interface SubscriptionOptions {
  * delivery: the next subscription resumes after the last acked message and gets the rest again.
  */
 export class Subscription {
-  private currentState: ReaderState = 'idle';
+  private readonly lifecycle = new Lifecycle();
   private readonly tracker = new AckTracker<MessageFacts>();
   private readonly flusher: CommitFlusher;
   private readonly member: GroupMember;
   private readonly logger: Logger;
   private paused = false;
   private joins = 0;
-  private closing: Promise<void> | undefined;
-  private settleStopped: () => void = () => undefined;
-  private readonly stopped = new Promise<void>((resolve) => (this.settleStopped = resolve));
 
   constructor(private readonly options: SubscriptionOptions) {
     this.logger = options.logger.child({
@@ -79,13 +76,13 @@ export class Subscription {
     this.member = this.createMember();
   }
 
-  get state(): ReaderState {
-    return this.currentState;
+  get state(): LifecycleState {
+    return this.lifecycle.state;
   }
 
   /** Resolves once the subscription stopped (stop(), or a consumer crash). */
-  whenStopped(): Promise<void> {
-    return this.stopped;
+  whenStopped(): Promise<FinalState> {
+    return this.lifecycle.whenStopped();
   }
 
   /** Deliveries waiting for an ack. */
@@ -98,8 +95,7 @@ export class Subscription {
    * known. @throws IntelrouteError KAFKA_UNAVAILABLE (everything started is stopped again).
    */
   async start(): Promise<void> {
-    if (this.currentState !== 'idle') return;
-    this.currentState = 'starting';
+    if (!this.lifecycle.beginStart()) return;
     try {
       await this.member.start();
     } catch (cause) {
@@ -112,7 +108,7 @@ export class Subscription {
         },
       );
     }
-    if (this.closing === undefined) this.currentState = 'running';
+    this.lifecycle.started();
   }
 
   /**
@@ -120,7 +116,7 @@ export class Subscription {
    * @throws IntelrouteError SUBSCRIPTION_CLOSED once the subscription is stopping.
    */
   ack(deliveryId: string): AckOutcome {
-    if (this.closing !== undefined) {
+    if (this.lifecycle.closed) {
       throw new IntelrouteError('SUBSCRIPTION_CLOSED', 'the subscription has ended');
     }
     const result = this.tracker.ack(deliveryId);
@@ -147,12 +143,10 @@ export class Subscription {
    * group. Idempotent.
    */
   stop(): Promise<void> {
-    this.closing ??= this.close();
-    return this.closing;
+    return this.lifecycle.close('stopped', () => this.close());
   }
 
   private async close(): Promise<void> {
-    this.currentState = 'stopping';
     // Stop fetching first (waits for the batch in hand), commit while still a member, then leave.
     await this.member.stopFetching();
     await this.flusher.drain();
@@ -164,9 +158,7 @@ export class Subscription {
     ).catch(() => false);
     if (!resumable) this.logger.warn('acked offsets not yet visible: the next start may repeat');
     await this.member.leave();
-    this.currentState = 'stopped';
     this.logger.info({ unacked: this.tracker.inFlight }, 'subscription stopped');
-    this.settleStopped();
   }
 
   private createMember(): GroupMember {
@@ -183,8 +175,10 @@ export class Subscription {
       eachBatch: (batch) => this.eachBatch(batch),
       onJoin: () => this.onJoin(),
       onFailed: (error) => {
-        if (this.closing !== undefined) return;
-        void this.stop().then(() => this.options.onEnd?.(error));
+        if (this.lifecycle.closed) return;
+        void this.lifecycle
+          .close('failed', () => this.close())
+          .then(() => this.options.onEnd?.(error));
       },
     });
   }
@@ -207,7 +201,7 @@ export class Subscription {
   private async eachBatch(payload: PartitionBatch): Promise<void> {
     const { batch, resolveOffset, isRunning, isStale, heartbeat } = payload;
     for (const message of batch.messages) {
-      if (!isRunning() || isStale() || this.closing !== undefined) return;
+      if (!isRunning() || isStale() || this.lifecycle.closed) return;
       const location = { topic: batch.topic, partition: batch.partition, offset: message.offset };
       const decoded = decodeRecord(message);
       const verdict = decoded.ok
