@@ -1,23 +1,10 @@
 import type { Command } from 'commander';
+import { buildReader, chooseSink, readerIdentity } from '../../app/reader';
 import type { IntelrouteConfig } from '../../config';
-import {
-  FileSink,
-  ReaderRuntime,
-  readerInstanceId,
-  readerSettings,
-  readerStream,
-  sinkHandler,
-  StreamSink,
-  WebhookSink,
-  type ReaderStream,
-  type Sink,
-  type StreamSelector,
-} from '../../consumers';
+import { StreamSink, type ReaderStream, type Sink, type StreamSelector } from '../../consumers';
 import { IntelrouteError } from '../../errors';
 import { createKafkaClient } from '../../kafka/kafka-client';
 import { KafkaLiveness } from '../../kafka/kafka-liveness';
-import { optionalSigner } from '../../audit/writer-keys';
-import type { Logger } from '../../telemetry/logger';
 import { startTelemetry } from '../../telemetry/start-telemetry';
 import { action, cliContext, requireBrokers } from '../cli-context';
 import { runUntilStopped } from '../long-running';
@@ -72,13 +59,9 @@ async function runReader(
   command: Command,
 ): Promise<void> {
   const { config, logger } = cliContext(command);
-  checkOptions(selector, options, config);
-  const sink = chooseSink(options, config, logger);
+  const { stream, instanceId } = readerIdentity(config, selector, options);
+  const sink = chooseSink(config, options, { logger, stdout: process.stdout });
   requireBrokers(config); // fail before anything starts
-  const base = readerStream(selector, config.topics.prefix);
-  const stream: ReaderStream =
-    options.group === undefined ? base : { ...base, group: options.group };
-  const instanceId = options.instanceId ?? readerInstanceId(config.readers.instanceId, stream.name);
   // Telemetry first: its SDK must be in place before the first span.
   const telemetry = await startTelemetry({
     serviceName: 'intelroute-reader',
@@ -88,16 +71,13 @@ async function runReader(
     env: process.env,
   });
   const kafka = createKafkaClient({ ...config.kafka, brokers: requireBrokers(config), logger });
-  const runtime = new ReaderRuntime({
+  const runtime = buildReader(config, {
     kafka,
     logger,
     stream,
     instanceId,
-    topicPrefix: config.topics.prefix,
-    handler: sinkHandler(sink),
-    settings: readerSettings(config),
+    sink,
     metrics: telemetry.metrics,
-    ...optionalSigner(config),
   });
   const liveness = new KafkaLiveness({ kafka, logger });
   const end = await runUntilStopped({
@@ -142,49 +122,4 @@ function printReady(
   process.stdout.write(
     `reader ${stream.group} ready: ${topics} -> ${sink.description}${metrics}\n`,
   );
-}
-
-/** @throws IntelrouteError READER_OPTIONS_INVALID for a country or instance id not usable. */
-function checkOptions(
-  selector: StreamSelector,
-  options: ConsumeOptions,
-  config: IntelrouteConfig,
-): void {
-  if (selector.kind === 'country-inbox') checkCountry(selector.country, config);
-  if (options.instanceId !== undefined && !/^[A-Za-z0-9._-]{1,100}$/.test(options.instanceId)) {
-    throw new IntelrouteError(
-      'READER_OPTIONS_INVALID',
-      '--instance-id takes 1-100 of [A-Za-z0-9._-]',
-    );
-  }
-}
-
-/** @throws IntelrouteError READER_OPTIONS_INVALID for an unknown sink or two sinks at once. */
-function chooseSink(options: ConsumeOptions, config: IntelrouteConfig, logger: Logger): Sink {
-  if (options.sink !== undefined && options.sink !== 'jsonl') {
-    throw new IntelrouteError('READER_OPTIONS_INVALID', `unknown sink "${options.sink}" (jsonl)`);
-  }
-  if (options.out !== undefined && options.webhook !== undefined) {
-    throw new IntelrouteError('READER_OPTIONS_INVALID', 'give either --out or --webhook, not both');
-  }
-  if (options.out !== undefined) {
-    return new FileSink({
-      file: options.out,
-      tailScanBytes: config.readers.fileSinkTailScanBytes,
-      logger,
-    });
-  }
-  if (options.webhook !== undefined) {
-    return new WebhookSink({ url: options.webhook, timeoutMs: config.readers.webhookTimeoutMs });
-  }
-  return new StreamSink(process.stdout);
-}
-
-function checkCountry(country: string, config: IntelrouteConfig): void {
-  if (!config.topics.memberCountries.includes(country)) {
-    throw new IntelrouteError(
-      'READER_OPTIONS_INVALID',
-      `"${country}" is not a member country (ISO 3166-1 alpha-2, upper case, in topics.memberCountries)`,
-    );
-  }
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { ContactPointDirectory, type ContactPointEntry } from '../../consumers';
+import { buildContactPointDirectory } from '../../app/directory';
+import type { ContactPointDirectory, ContactPointEntry } from '../../consumers';
 import { TOPICS } from '../../contract/topic-names';
 import { IntelrouteError } from '../../errors';
 import { action, cliContext, withKafka } from '../cli-context';
@@ -29,11 +30,7 @@ async function runShow(
     );
   }
   const directory = await withKafka(config, logger, async (connection) => {
-    const loaded = new ContactPointDirectory({
-      ...connection,
-      topicPrefix: config.topics.prefix,
-      logger,
-    });
+    const loaded = buildContactPointDirectory(config, { ...connection, logger });
     await loaded.load();
     return loaded;
   });
