@@ -3,7 +3,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'node_modules/', 'coverage/', 'src/generated/', '.cache/', 'test-results/'],
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      'src/contract/generated/',
+      '.cache/',
+      'test-results/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

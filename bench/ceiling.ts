@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { IntelrouteError } from '../src/errors';
+import { IntelrouteError } from '../src/core/errors';
 import type { BenchBroker } from './lib/broker';
 
 export interface CeilingOptions {

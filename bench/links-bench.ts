@@ -12,9 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Admin, Kafka } from 'kafkajs';
-import { initCertFolder, issueClientCertificateFiles } from '../src/certs';
+import { initCertFolder, issueClientCertificateFiles } from '../src/identity/certs';
 import { loadConfig, type IntelrouteConfig } from '../src/config';
-import { readerSettings } from '../src/consumers';
+import { readerSettings } from '../src/services/readers';
 import { TOPICS } from '../src/contract/topic-names';
 import { Gateway } from '../src/gateway/gateway';
 import {
@@ -23,13 +23,13 @@ import {
   OriginKind,
   SourceReliability,
   type Envelope,
-} from '../src/generated/intelroute/v1/envelope';
+} from '../src/contract/generated/intelroute/v1/envelope';
 import { createKafkaClient } from '../src/kafka/kafka-client';
 import { encodeMessageRecord } from '../src/kafka/record-format';
 import { applyTopicPlan } from '../src/kafka/topic-provisioning';
 import { TransactionalWriter } from '../src/kafka/transactional-writer';
-import { LinkDetector, linkDetectorGroups } from '../src/links/detector/link-detector';
-import { systemGatewayClient } from '../src/links/stateful/system-publisher';
+import { LinkDetector, linkDetectorGroups } from '../src/services/links/detector/link-detector';
+import { systemGatewayClient } from '../src/services/shared/system-publisher';
 import { silentLogger } from '../src/telemetry/logger';
 
 /** Options of runLinksBench. */

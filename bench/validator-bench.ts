@@ -5,9 +5,9 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Envelope } from '../src/generated/intelroute/v1/envelope';
-import { IntelrouteError } from '../src/errors';
-import { loadSchemaRegistry, validateMessage, type SchemaRegistry } from '../src/validation';
+import type { Envelope } from '../src/contract/generated/intelroute/v1/envelope';
+import { IntelrouteError } from '../src/core/errors';
+import { loadSchemaRegistry, validateMessage, type SchemaRegistry } from '../src/core/validation';
 import { benchEnvelope } from './lib/messages';
 
 export interface ValidatorBenchOptions {

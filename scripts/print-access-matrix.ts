@@ -9,7 +9,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { accessMatrix, loadGrants, loadPublishPolicy, type AccessRow } from '../src/authorization';
+import {
+  accessMatrix,
+  loadGrants,
+  loadPublishPolicy,
+  type AccessRow,
+} from '../src/core/authorization';
 import { MESSAGE_TYPES } from '../src/contract/message-types';
 import { ROLES } from '../src/identity/identity';
 
@@ -38,7 +43,7 @@ export function accessMatrixMarkdown(
     `     ${sources.policy} and ${sources.grants}. Do not edit: test/security/access-matrix.test.ts`,
     '     fails when this file differs from the script output. -->',
     '',
-    `Who may publish and read what, derived by \`accessMatrix\` (src/authorization) from`,
+    `Who may publish and read what, derived by \`accessMatrix\` (src/core/authorization) from`,
     `\`${sources.policy}\` and the example grants in \`${sources.grants}\` (a deployment's own`,
     'grants file gives its own agency rows). The gateway enforces, for every message, in this order:',
     '',

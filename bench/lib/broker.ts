@@ -8,7 +8,7 @@ import { loadConfig, type TopicsConfig } from '../../src/config';
 import { createKafkaClient } from '../../src/kafka/kafka-client';
 import { createTopicsAndWait } from '../../src/kafka/topic-admin';
 import { applyTopicPlan } from '../../src/kafka/topic-provisioning';
-import { ensureKafkaJars, findJava, LocalKafkaCluster } from '../../src/local-kafka';
+import { ensureKafkaJars, findJava, LocalKafkaCluster } from '../../src/kafka/local';
 import { silentLogger } from '../../src/telemetry/logger';
 import { BENCH_MEMBERS } from './messages';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { initCertFolder, issueClientCertificateFiles } from '../../src/certs';
+import { initCertFolder, issueClientCertificateFiles } from '../../src/identity/certs';
 import { ncbUrn } from './messages';
 
 /** TLS files of one client identity. */

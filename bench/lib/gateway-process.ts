@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
-import { IntelrouteError } from '../../src/errors';
+import { IntelrouteError } from '../../src/core/errors';
 import { BENCH_MEMBERS, PROJECT_DIR } from './messages';
 import { processCpuSeconds } from './machine';
 

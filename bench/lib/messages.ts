@@ -15,12 +15,12 @@ import {
   Priority,
   SourceReliability,
   type Envelope,
-} from '../../src/generated/intelroute/v1/envelope';
-import { IntelrouteError } from '../../src/errors';
+} from '../../src/contract/generated/intelroute/v1/envelope';
+import { IntelrouteError } from '../../src/core/errors';
 import { parseIdentityUrn } from '../../src/identity/parse-identity-urn';
 import { encodeMessageRecord, type OutboundRecord } from '../../src/kafka/record-format';
-import { decideRoutes, loadRuleSet } from '../../src/routing';
-import { loadSchemaRegistry, validateMessage } from '../../src/validation';
+import { decideRoutes, loadRuleSet } from '../../src/core/routing';
+import { loadSchemaRegistry, validateMessage } from '../../src/core/validation';
 import { formatTraceparent, childContext } from '../../src/telemetry/trace-context';
 
 export const PROJECT_DIR = path.resolve(__dirname, '..', '..');

@@ -1,5 +1,5 @@
 import type { IntelrouteConfig } from '../config';
-import { ContactPointDirectory } from '../consumers';
+import { ContactPointDirectory } from '../services/readers';
 import type { KafkaConnection } from '../kafka/kafka-connection';
 import type { Logger } from '../telemetry/logger';
 

@@ -1,17 +1,17 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT, type IntelrouteConfig } from '../config';
-import { readerInstanceId } from '../consumers';
-import { IntelrouteError } from '../errors';
+import { readerInstanceId } from '../services/readers';
+import { IntelrouteError } from '../core/errors';
 import { ensureDevCertificates, ensureDevLinkSecret } from '../gateway/dev-certificates';
 import type { Gateway } from '../gateway/gateway';
 import { createKafkaClient } from '../kafka/kafka-client';
 import { openKafkaConnection } from '../kafka/kafka-connection';
 import { describeChange } from '../kafka/topic-diff';
 import { applyTopicPlan } from '../kafka/topic-provisioning';
-import { systemClientSettings } from '../links/stateful/service-config';
-import type { SystemClientSettings } from '../links/stateful/system-publisher';
-import { LocalKafkaCluster } from '../local-kafka';
+import { systemClientSettings } from '../services/shared/service-config';
+import type { SystemClientSettings } from '../services/shared/system-publisher';
+import { LocalKafkaCluster } from '../kafka/local';
 import type { IntelrouteMetrics, Logger } from '../telemetry';
 import { buildGateway } from './gateway';
 import {

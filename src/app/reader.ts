@@ -13,8 +13,8 @@ import {
   type ReaderStream,
   type Sink,
   type StreamSelector,
-} from '../consumers';
-import { IntelrouteError } from '../errors';
+} from '../services/readers';
+import { IntelrouteError } from '../core/errors';
 import type { KafkaClient } from '../kafka/kafka-connection';
 import type { IntelrouteMetrics } from '../telemetry/intelroute-metrics';
 import type { Logger } from '../telemetry/logger';

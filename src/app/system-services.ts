@@ -1,11 +1,14 @@
 import { optionalSigner } from '../audit/writer-keys';
 import type { IntelrouteConfig } from '../config';
-import { readerSettings, type ReaderState } from '../consumers';
+import { readerSettings, type ReaderState } from '../services/readers';
 import type { KafkaClient } from '../kafka/kafka-connection';
-import { LinkDetector } from '../links/detector/link-detector';
-import { readLinkSecret, systemClientSettings } from '../links/stateful/service-config';
-import { systemGatewayClient, type SystemClientSettings } from '../links/stateful/system-publisher';
-import { RequestLedger } from '../requests/request-ledger';
+import { LinkDetector } from '../services/links/detector/link-detector';
+import { readLinkSecret, systemClientSettings } from '../services/shared/service-config';
+import {
+  systemGatewayClient,
+  type SystemClientSettings,
+} from '../services/shared/system-publisher';
+import { RequestLedger } from '../services/requests/request-ledger';
 import type { IntelrouteMetrics } from '../telemetry/intelroute-metrics';
 import type { Logger } from '../telemetry/logger';
 

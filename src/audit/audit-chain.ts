@@ -1,5 +1,5 @@
-import { AuditEvent, AuditRecord } from '../generated/intelroute/v1/records';
-import { IntelrouteError } from '../errors';
+import { AuditEvent, AuditRecord } from '../contract/generated/intelroute/v1/records';
+import { IntelrouteError } from '../core/errors';
 import {
   GENESIS_HASH,
   isHash,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { AuditRecord, auditEventFromJSON } from '../generated/intelroute/v1/records';
-import { IntelrouteError } from '../errors';
+import { AuditRecord, auditEventFromJSON } from '../contract/generated/intelroute/v1/records';
+import { IntelrouteError } from '../core/errors';
 
 /** `previous_hash` of a chain's first record (sequence 0): 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);

@@ -1,4 +1,4 @@
-import { IntelrouteError } from '../errors';
+import { IntelrouteError } from '../core/errors';
 import { isHash, parseJsonObject, uint64Field } from './audit-format';
 import type { AuditTopicRecord, RecordPosition } from './verification-types';
 

@@ -9,7 +9,7 @@ import {
   type AuditFields,
   type ChainState,
 } from './audit-chain';
-import { IntelrouteError } from '../errors';
+import { IntelrouteError } from '../core/errors';
 import { readHeads } from './audit-head';
 import { outboundAuditRecords, type AuditTopics } from './audit-outbound';
 import type { HeadSigner } from './head-signature';

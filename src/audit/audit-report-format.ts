@@ -1,4 +1,4 @@
-import { auditEventToJSON, type AuditRecord } from '../generated/intelroute/v1/records';
+import { auditEventToJSON, type AuditRecord } from '../contract/generated/intelroute/v1/records';
 import type { HeadProblem } from './audit-head';
 import type { HeadSignatureProblem } from './head-signature';
 import type { ChainVerdict, RecordPosition, VerificationReport } from './verification-types';

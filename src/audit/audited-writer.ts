@@ -1,5 +1,5 @@
 import type { KafkaAdmin, KafkaClient } from '../kafka/kafka-connection';
-import { IntelrouteError } from '../errors';
+import { IntelrouteError } from '../core/errors';
 import type { OutboundRecord } from '../kafka/record-format';
 import {
   TransactionalWriter,

@@ -1,4 +1,4 @@
-import type { AuditRecord } from '../generated/intelroute/v1/records';
+import type { AuditRecord } from '../contract/generated/intelroute/v1/records';
 import { GENESIS_HASH, parseAuditValue, sha256Hex } from './audit-format';
 import { keyText, type AuditChainHead } from './audit-head';
 import type {

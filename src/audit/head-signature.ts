@@ -7,7 +7,7 @@ import {
   X509Certificate,
   type KeyObject,
 } from 'node:crypto';
-import { IntelrouteError } from '../errors';
+import { IntelrouteError } from '../core/errors';
 import { signedHeadBytes, type AuditChainHead } from './audit-head';
 
 /** Signs the heads one writer writes. */

@@ -1,4 +1,4 @@
-import type { AuditRecord } from '../generated/intelroute/v1/records';
+import type { AuditRecord } from '../contract/generated/intelroute/v1/records';
 
 /**
  * Every audit record about `messageId`, across all chains, in the order things happened: by

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT, type IntelrouteConfig } from '../config';
-import { IntelrouteError } from '../errors';
+import { IntelrouteError } from '../core/errors';
 import {
   headSignerFromPem,
   trustedWriterKey,

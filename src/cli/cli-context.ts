@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig, type IntelrouteConfig } from '../config';
 import { openKafkaConnection, type KafkaConnection } from '../kafka/kafka-connection';
-import { IntelrouteError, isIntelrouteError } from '../errors';
+import { IntelrouteError, isIntelrouteError } from '../core/errors';
 import { createKafkaClient } from '../kafka/kafka-client';
 import { createLogger, type Logger } from '../telemetry/logger';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import { IntelrouteError } from '../errors';
+import { IntelrouteError } from '../core/errors';
 import {
   DEFAULT_PUBLISH_RETRY,
   DEFAULT_RECONNECT,

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
-import { IntelrouteError } from '../errors';
-import type { Envelope } from '../generated/intelroute/v1/envelope';
-import { IntelGatewayClient, type PublishAck } from '../generated/intelroute/v1/gateway';
+import { IntelrouteError } from '../core/errors';
+import type { Envelope } from '../contract/generated/intelroute/v1/envelope';
+import { IntelGatewayClient, type PublishAck } from '../contract/generated/intelroute/v1/gateway';
 import { compileClientOptions, type GatewayClientOptions } from './connect-options';
 import { createPublish, type PublishOptions } from './publish';
 import { openPublishStream, type PublishStream, type PublishStreamOptions } from './publish-stream';

@@ -1,5 +1,5 @@
-import { IntelrouteError } from '../errors';
-import { Envelope } from '../generated/intelroute/v1/envelope';
+import { IntelrouteError } from '../core/errors';
+import { Envelope } from '../contract/generated/intelroute/v1/envelope';
 
 /**
  * Why `envelope` cannot be encoded (an Invalid Date, a negative or fractional uint32, a payload

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { findTextProblem } from '../validation/json-structure';
-import { IntelrouteError } from '../errors';
-import type { Envelope } from '../generated/intelroute/v1/envelope';
+import { findTextProblem } from '../core/validation/json-structure';
+import { IntelrouteError } from '../core/errors';
+import type { Envelope } from '../contract/generated/intelroute/v1/envelope';
 import { envelopeFromJson, type EnvelopeJsonDefaults } from './envelope-json';
 
 /** An envelope read from text, and where from (a file name, `stdin:3`) for messages. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { IntelrouteError } from '../errors';
-import { Envelope } from '../generated/intelroute/v1/envelope';
+import { IntelrouteError } from '../core/errors';
+import { Envelope } from '../contract/generated/intelroute/v1/envelope';
 
 /**
  * Envelopes written by hand, as JSON: the proto3 JSON mapping of `intelroute.v1.Envelope`

@@ -1,6 +1,6 @@
 /**
  * The intelroute client SDK: what a national system embeds to publish to the gateway over
- * mutual TLS. It knows gRPC and the contract (src/generated, src/contract), nothing of Kafka.
+ * mutual TLS. It knows gRPC and the contract (src/contract/generated, src/contract), nothing of Kafka.
  *
  * ```ts
  * const gateway = createGatewayClient({
@@ -58,5 +58,5 @@ export {
   statusToMetadata,
   statusToServiceError,
 } from '../contract/status-trailer';
-export type { Envelope } from '../generated/intelroute/v1/envelope';
-export type { PublishAck, RecordLocation } from '../generated/intelroute/v1/gateway';
+export type { Envelope } from '../contract/generated/intelroute/v1/envelope';
+export type { PublishAck, RecordLocation } from '../contract/generated/intelroute/v1/gateway';

@@ -1,5 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
-import type { PublishRequest, PublishResult } from '../generated/intelroute/v1/gateway';
+import type { PublishRequest, PublishResult } from '../contract/generated/intelroute/v1/gateway';
 
 /** One gRPC PublishStream call, as the generated client returns it. */
 export type PublishCall = grpc.ClientDuplexStream<PublishRequest, PublishResult>;

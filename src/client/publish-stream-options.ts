@@ -1,7 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Refusal } from '../contract/rich-status';
-import { IntelrouteError } from '../errors';
-import type { PublishAck } from '../generated/intelroute/v1/gateway';
+import { IntelrouteError } from '../core/errors';
+import type { PublishAck } from '../contract/generated/intelroute/v1/gateway';
 import { compileRetryPolicy, type RetryPolicy, type RetryPolicyInput } from './retry-policy';
 
 /** Options of openPublishStream. */

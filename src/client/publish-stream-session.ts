@@ -1,12 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Refusal } from '../contract/rich-status';
-import { IntelrouteError } from '../errors';
-import type { Envelope } from '../generated/intelroute/v1/envelope';
+import { IntelrouteError } from '../core/errors';
+import type { Envelope } from '../contract/generated/intelroute/v1/envelope';
 import type {
   IntelGatewayClient,
   PublishAck,
   PublishResult,
-} from '../generated/intelroute/v1/gateway';
+} from '../contract/generated/intelroute/v1/gateway';
 import { encodingProblem } from './envelope-check';
 import { InFlightWindow } from './in-flight-window';
 import {

@@ -1,5 +1,5 @@
-import type { Envelope } from '../generated/intelroute/v1/envelope';
-import type { PublishAck } from '../generated/intelroute/v1/gateway';
+import type { Envelope } from '../contract/generated/intelroute/v1/envelope';
+import type { PublishAck } from '../contract/generated/intelroute/v1/gateway';
 import type { PublishStreamOptions } from './publish-stream-options';
 import { PublishStreamSession, type PublishStreamDependencies } from './publish-stream-session';
 

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import type { Refusal } from '../contract/rich-status';
-import { IntelrouteError } from '../errors';
-import type { Envelope } from '../generated/intelroute/v1/envelope';
-import type { IntelGatewayClient, PublishAck } from '../generated/intelroute/v1/gateway';
+import { IntelrouteError } from '../core/errors';
+import type { Envelope } from '../contract/generated/intelroute/v1/envelope';
+import type { IntelGatewayClient, PublishAck } from '../contract/generated/intelroute/v1/gateway';
 import { encodingProblem } from './envelope-check';
 import { PublishRefusedError, isRetriableRefusal, refusalFromCallStatus } from './refusal';
 import {

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { grpcCodeName, refusalFromStatus, type Refusal } from '../contract/rich-status';
-import { IntelrouteError } from '../errors';
-import type { Status } from '../generated/google/rpc/status';
+import { IntelrouteError } from '../core/errors';
+import type { Status } from '../contract/generated/google/rpc/status';
 import { statusFromMetadata } from '../contract/status-trailer';
 
 export type { FieldViolation, GrpcCodeName, Refusal } from '../contract/rich-status';

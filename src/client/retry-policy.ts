@@ -1,4 +1,4 @@
-import { IntelrouteError } from '../errors';
+import { IntelrouteError } from '../core/errors';
 
 /** How a failed attempt is retried: bounded attempts, exponential backoff with jitter. */
 export interface RetryPolicy {

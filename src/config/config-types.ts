@@ -158,9 +158,9 @@ export interface GatewayConfig {
   readonly maxBatchMessages: number;
 }
 
-// --- Readers and subscriptions (src/consumers, `intelroute consume`) ---
+// --- Readers and subscriptions (src/services/readers, `intelroute consume`) ---
 
-/** The consumer runtime behind every reader and gRPC subscription (src/consumers). */
+/** The consumer runtime behind every reader and gRPC subscription (src/services/readers). */
 export interface ReadersConfig {
   /**
    * Names this reader process's Kafka transactional id and audit chain. Null:
@@ -223,7 +223,7 @@ export interface TelemetryConfig {
 }
 // --- end telemetry ---
 
-// --- Link detector, request ledger and their gateway client (src/links, src/requests) ---
+// --- Link detector, request ledger and their gateway client (src/services/links, src/services/requests) ---
 
 /** The link detector (`intelroute links run`). */
 export interface LinksConfig {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import { IntelrouteError } from '../errors';
+import { IntelrouteError } from '../core/errors';
 import type { IntelrouteConfig } from './config-types';
 import { CONFIG_SCHEMA } from './config-schema';
 import { ENV_OVERRIDES, parseEnvValue } from './env-overrides';

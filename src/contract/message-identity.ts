@@ -1,4 +1,4 @@
-import { OriginKind, type Envelope, type Origin } from '../generated/intelroute/v1/envelope';
+import { OriginKind, type Envelope, type Origin } from './generated/intelroute/v1/envelope';
 
 /**
  * What identifies a message everywhere in the pipeline: its declared origin and its id,

@@ -1,4 +1,4 @@
-import { ReasonCode } from '../generated/intelroute/v1/gateway';
+import { ReasonCode } from './generated/intelroute/v1/gateway';
 
 type PrefixedName = keyof typeof ReasonCode;
 

@@ -1,11 +1,11 @@
-import { Any } from '../generated/google/protobuf/any';
+import { Any } from './generated/google/protobuf/any';
 import {
   BadRequest,
   ErrorInfo,
   RetryInfo,
   type BadRequest_FieldViolation,
-} from '../generated/google/rpc/error_details';
-import { Status } from '../generated/google/rpc/status';
+} from './generated/google/rpc/error_details';
+import { Status } from './generated/google/rpc/status';
 
 /**
  * The error model of gateway.proto, both ways, as pure functions over the generated messages:

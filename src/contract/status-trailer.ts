@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { STATUS_DETAILS_TRAILER, decodeStatus, encodeStatus } from './rich-status';
-import type { Status } from '../generated/google/rpc/status';
+import type { Status } from './generated/google/rpc/status';
 
 /**
  * The grpc-js side of the rich error model (the pure part is src/contract/rich-status.ts):

@@ -12,15 +12,15 @@ export const TOPICS = {
   idempotency: 'intel.v1.idempotency',
   contactPointDirectory: 'intel.v1.directory.contact-points',
   // Readers' processed message ids (compacted + retention, key "<group>|<message_id>"): the
-  // de-duplication memory of src/consumers, written with each reader's offset commit.
+  // de-duplication memory of src/services/readers, written with each reader's offset commit.
   readersProcessed: 'intel.v1.readers.processed',
-  // Link detection (src/links/detector): selector observations re-keyed by selector key (JSON,
+  // Link detection (src/services/links/detector): selector observations re-keyed by selector key (JSON,
   // a keyed hash, never a raw selector), and the detector's index, a compacted changelog keyed
   // the same way and partitioned alike (partition p of one holds the keys of partition p of the
   // other).
   linkSelectors: 'intel.v1.selectors',
   linkState: 'intel.v1.links.state',
-  // Request-deadline ledger (src/requests): ledger events keyed by request id, and the ledger
+  // Request-deadline ledger (src/services/requests): ledger events keyed by request id, and the ledger
   // itself, a compacted changelog keyed by request id.
   requestEvents: 'intel.v1.requests.events',
   requestLedger: 'intel.v1.requests.ledger',

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { isMessageType } from '../contract/message-types';
-import type { Envelope } from '../generated/intelroute/v1/envelope';
+import type { Envelope } from '../contract/generated/intelroute/v1/envelope';
 import { formatOrigin } from '../contract/message-identity';
-import { UUID } from '../validation/envelope-formats';
+import { UUID } from '../core/validation/envelope-formats';
 
 /**
  * Longest client-supplied text repeated as it is (in a refusal, a dead letter, an audit record,

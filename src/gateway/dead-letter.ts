@@ -1,5 +1,5 @@
 import { TOPICS } from '../contract/topic-names';
-import { DeadLetterRecord } from '../generated/intelroute/v1/records';
+import { DeadLetterRecord } from '../contract/generated/intelroute/v1/records';
 import type { OutboundRecord } from '../kafka/record-format';
 import type { MessageFacts } from './gateway-events';
 import type { GatewayRefusal } from './gateway-refusal';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { initCertFolder, issueClientCertificateFiles } from '../certs';
+import { initCertFolder, issueClientCertificateFiles } from '../identity/certs';
 import type { Logger } from '../telemetry/logger';
 
 /** Client identities a new user can try at once with `intelroute send --certs-dir`. */

@@ -1,5 +1,5 @@
 import { auditFields, type AuditFields } from '../audit';
-import { AuditEvent } from '../generated/intelroute/v1/records';
+import { AuditEvent } from '../contract/generated/intelroute/v1/records';
 import type { LandedJob } from '../kafka/transactional-writer';
 import type { GatewayEvent, MessageFacts } from './gateway-events';
 

@@ -1,4 +1,4 @@
-import type { RouteNotTaken } from '../routing';
+import type { RouteNotTaken } from '../core/routing';
 import type { GatewayRefusal } from './gateway-refusal';
 
 /** What every gateway event knows of the message it concerns (never its payload). */

@@ -1,7 +1,7 @@
 import type { FieldViolation, GrpcCodeName } from '../contract/rich-status';
 import type { ReasonName } from '../contract/reason-name';
 import { grpcStatusOf, REASON_STATUS } from '../contract/reason-status';
-import { isIntelrouteError, type ErrorCode } from '../errors';
+import { isIntelrouteError, type ErrorCode } from '../core/errors';
 
 /**
  * Why the gateway refuses a message: the gRPC status, the ReasonCode name, a message for the

@@ -15,16 +15,16 @@ import {
   loadGrants,
   loadPublishPolicy,
   type GrantTable,
-} from '../authorization';
+} from '../core/authorization';
 import type { GatewayConfig, IntelrouteConfig } from '../config';
 import { loadContractDefinition } from '../contract/contract-definition';
 import { TOPICS } from '../contract/topic-names';
 import type { TransactionalWriter, WriterState } from '../kafka/transactional-writer';
-import { Lifecycle } from '../kafka/stream/lifecycle';
+import { Lifecycle } from '../core/lifecycle';
 import { KafkaLiveness } from '../kafka/kafka-liveness';
-import { loadRuleSet, type RuleSet } from '../routing';
+import { loadRuleSet, type RuleSet } from '../core/routing';
 import { noopIntelrouteMetrics, type IntelrouteMetrics, type Logger } from '../telemetry';
-import { loadSchemaRegistry } from '../validation';
+import { loadSchemaRegistry } from '../core/validation';
 import { gatewayAuditFields } from './gateway-audit';
 import type { GatewayEvent } from './gateway-events';
 import { ConnectionGuard } from './grpc/connection-guard';
@@ -36,8 +36,8 @@ import { StreamRegistry } from './grpc/stream-registry';
 import { TokenBuckets } from './grpc/token-bucket';
 import { subscribeHandler } from './grpc/subscribe-handler';
 import type { GatewayRefusal } from './gateway-refusal';
-import { SubscriptionService } from '../consumers/subscription';
-import { readerSettings } from '../consumers/runtime/reader-settings';
+import { SubscriptionService } from '../services/readers/subscription';
+import { readerSettings } from '../services/readers/runtime/reader-settings';
 import { IdempotencyParticipant, loadIdempotencyStore } from './idempotency-participant';
 import { IdempotencyStore } from './idempotency-store';
 import { PublishPipeline } from './publish-pipeline';

@@ -1,5 +1,5 @@
 import type { KafkaAdmin, KafkaClient } from '../kafka/kafka-connection';
-import { IdempotencyRecord } from '../generated/intelroute/v1/records';
+import { IdempotencyRecord } from '../contract/generated/intelroute/v1/records';
 import type { LandedJob, TransactionParticipant } from '../kafka/transactional-writer';
 import type { OutboundRecord } from '../kafka/record-format';
 import { readTopicToEnd } from '../kafka/topic-reader';

@@ -1,5 +1,5 @@
-import type { PublishAck } from '../generated/intelroute/v1/gateway';
-import { IdempotencyRecord } from '../generated/intelroute/v1/records';
+import type { PublishAck } from '../contract/generated/intelroute/v1/gateway';
+import { IdempotencyRecord } from '../contract/generated/intelroute/v1/records';
 
 /** What the gateway remembers of an accepted message id. */
 export interface IdempotencyEntry {

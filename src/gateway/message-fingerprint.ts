@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Envelope } from '../generated/intelroute/v1/envelope';
+import { Envelope } from '../contract/generated/intelroute/v1/envelope';
 
 /**
  * What a message id stands for: SHA-256 (lowercase hex) of the envelope as the sender built it,

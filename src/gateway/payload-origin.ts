@@ -1,4 +1,4 @@
-import type { Envelope } from '../generated/intelroute/v1/envelope';
+import type { Envelope } from '../contract/generated/intelroute/v1/envelope';
 import type { Identity } from '../identity/identity';
 import { refusal, type GatewayRefusal } from './gateway-refusal';
 

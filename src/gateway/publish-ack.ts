@@ -1,4 +1,4 @@
-import type { PublishAck } from '../generated/intelroute/v1/gateway';
+import type { PublishAck } from '../contract/generated/intelroute/v1/gateway';
 import type { RecordLocation } from '../kafka/transactional-writer';
 import type { RoutedEvent } from './gateway-events';
 

@@ -4,12 +4,12 @@ import {
   ncbCopyCountries,
   type GrantTable,
   type PublishPolicy,
-} from '../authorization';
+} from '../core/authorization';
 import type { FieldViolation } from '../contract/rich-status';
 import { messageIdentity } from '../contract/message-identity';
 import { TOPICS } from '../contract/topic-names';
-import { Envelope, Priority } from '../generated/intelroute/v1/envelope';
-import type { PublishAck } from '../generated/intelroute/v1/gateway';
+import { Envelope, Priority } from '../contract/generated/intelroute/v1/envelope';
+import type { PublishAck } from '../contract/generated/intelroute/v1/gateway';
 import type { Identity } from '../identity/identity';
 import {
   encodeEnvelope,
@@ -18,7 +18,7 @@ import {
   type OutboundRecord,
 } from '../kafka/record-format';
 import type { RecordLocation, WriteJob } from '../kafka/transactional-writer';
-import { decideRoutes, type RoutedDecision, type RuleSet } from '../routing';
+import { decideRoutes, type RoutedDecision, type RuleSet } from '../core/routing';
 import {
   errorType,
   noopIntelrouteMetrics,
@@ -31,7 +31,7 @@ import {
   type SpanScope,
 } from '../telemetry';
 import type { Logger } from '../telemetry/logger';
-import { validateMessage, type SchemaRegistry } from '../validation';
+import { validateMessage, type SchemaRegistry } from '../core/validation';
 import { envelopeEcho } from './client-echo';
 import { deadLetterRecord } from './dead-letter';
 import type { GatewayEvent, MessageFacts, RoutedEvent } from './gateway-events';

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { IntelrouteError, isIntelrouteError } from '../errors';
+import { IntelrouteError, isIntelrouteError } from '../core/errors';
 import type { Identity } from './identity';
 import { parseIdentityUrn } from './parse-identity-urn';
 import { parseSubjectAltNames, type SubjectAltName } from './subject-alt-names';

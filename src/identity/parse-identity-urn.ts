@@ -1,4 +1,4 @@
-import { IntelrouteError } from '../errors';
+import { IntelrouteError } from '../core/errors';
 import type { Identity, Role } from './identity';
 
 /** Every identity URN starts with this; the rest is `<role>[:<part>…]`. */

@@ -1,4 +1,4 @@
-import { errorText } from '../errors';
+import { errorText } from '../core/errors';
 import type { Logger } from '../telemetry/logger';
 import type { KafkaClient, KafkaConsumer } from './kafka-connection';
 import { restartUnlessStopped } from './consumer-retry';

@@ -1,5 +1,5 @@
 import type { Admin, Consumer, Kafka, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
-import { IntelrouteError } from '../errors';
+import { IntelrouteError } from '../core/errors';
 
 /**
  * The Kafka client of a process (createKafkaClient builds it; it holds no connection itself).

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import type { KafkaTlsConfig } from '../config';
-import { IntelrouteError } from '../errors';
+import { IntelrouteError } from '../core/errors';
 
 /**
  * kafkajs's `ssl` option for the configured TLS files: `undefined` (plaintext) when none is set.

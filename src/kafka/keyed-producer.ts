@@ -1,5 +1,5 @@
 import type { KafkaProducer } from './kafka-connection';
-import { IntelrouteError } from '../errors';
+import { IntelrouteError } from '../core/errors';
 import type { Logger } from '../telemetry/logger';
 import { openKafkaConnection, partitionCounts, type KafkaClient } from './kafka-connection';
 import { partitionForKey } from './murmur2-partitioner';

@@ -1,5 +1,5 @@
 import type { KafkaAdmin } from './kafka-connection';
-import { IntelrouteError } from '../errors';
+import { IntelrouteError } from '../core/errors';
 
 /**
  * How many partitions each topic has, so that records can be given their partition before they

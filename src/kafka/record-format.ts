@@ -1,6 +1,6 @@
 import type { RecordHeaders } from './stream-record';
 import { formatOrigin } from '../contract/message-identity';
-import { Envelope } from '../generated/intelroute/v1/envelope';
+import { Envelope } from '../contract/generated/intelroute/v1/envelope';
 
 export { formatOrigin };
 

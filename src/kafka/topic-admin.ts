@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigResourceTypes, ConfigSource, type Admin } from 'kafkajs';
-import { IntelrouteError } from '../errors';
+import { IntelrouteError } from '../core/errors';
 import type { ExistingTopic, TopicChange } from './topic-diff';
 import type { TopicSpec } from './topic-plan';
 

@@ -1,5 +1,5 @@
 import type { TopicsConfig } from '../config';
-import { IntelrouteError } from '../errors';
+import { IntelrouteError } from '../core/errors';
 import { TOPICS, countryTopic } from '../contract/topic-names';
 
 /** A topic as intelroute wants it to be. Config values are Kafka's own strings. */

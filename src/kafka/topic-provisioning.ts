@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaAdmin } from './kafka-connection';
 import type { TopicsConfig } from '../config';
 import { applyTopicChanges, describeExistingTopics } from './topic-admin';
-import { IntelrouteError } from '../errors';
+import { IntelrouteError } from '../core/errors';
 import { describeChange, diffTopics, type ExistingTopic, type TopicDiff } from './topic-diff';
 import { planTopics } from './topic-plan';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import { IntelrouteError } from '../errors';
+import { IntelrouteError } from '../core/errors';
 import { headerText } from './record-format';
 import { restartUnlessStopped } from './consumer-retry';
 import { retryRetriable } from './retry-retriable';

@@ -1,5 +1,5 @@
 import type { KafkaRecordMetadata, KafkaTopicMessages } from './kafka-connection';
-import { IntelrouteError } from '../errors';
+import { IntelrouteError } from '../core/errors';
 import type { OutboundRecord } from './record-format';
 import type { ConsumerOffset, RecordLocation, WriteJob } from './transactional-writer';
 

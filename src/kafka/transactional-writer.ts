@@ -1,5 +1,5 @@
 import type { KafkaAdmin, KafkaClient, KafkaProducer } from './kafka-connection';
-import { errorText, IntelrouteError, isIntelrouteError } from '../errors';
+import { errorText, IntelrouteError, isIntelrouteError } from '../core/errors';
 import type { Logger } from '../telemetry/logger';
 import { partitionForKey } from './murmur2-partitioner';
 import { PartitionDirectory } from './partition-directory';

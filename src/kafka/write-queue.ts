@@ -1,4 +1,4 @@
-import { IntelrouteError } from '../errors';
+import { IntelrouteError } from '../core/errors';
 import type { RecordLocation, WriteJob } from './transactional-writer';
 
 /** A job waiting for its transaction, with what batching needs to know of its size. */

@@ -1,6 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { IntelrouteError } from '../errors';
+import { IntelrouteError } from '../core/errors';
 
 /** Whether the process can do its work now (the gateway: its Kafka writer is ready). */
 export type ReadinessCheck = () => boolean | Promise<boolean>;

@@ -7,7 +7,7 @@ import {
   type Span,
   type SpanOptions,
 } from '@opentelemetry/api';
-import { isIntelrouteError } from '../errors';
+import { isIntelrouteError } from '../core/errors';
 import { reportSwallowed, safely } from './never-throw';
 import { ATTR, clip } from './semantic-attributes';
 import { freshTraceIds, spanContextOf, traceIdsOf, type TraceIds } from './trace-ids';

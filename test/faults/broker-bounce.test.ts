@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LocalKafkaCluster } from '../../src/local-kafka';
+import type { LocalKafkaCluster } from '../../src/kafka/local';
 import { eventually } from '../helpers/eventually';
 import { checkAuditTrail, expectAuditHolds } from './support/audit-check';
 import { startFaultCluster } from './support/fault-cluster';

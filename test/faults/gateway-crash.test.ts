@@ -2,7 +2,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createGatewayClient, type GatewayClient } from '../../src/client';
-import { findFreePort } from '../../src/local-kafka/free-port';
+import { findFreePort } from '../../src/kafka/local/free-port';
 import { killStartedClis, startCli, waitForLine } from '../helpers/cli';
 import { TEST_MEMBERS, TestCertificates } from '../helpers/gateway-harness';
 import { testBrokers, testKafkaClient, uniqueName } from '../helpers/kafka';

@@ -1,7 +1,7 @@
 import type { Admin } from 'kafkajs';
 import type { GatewayClient } from '../../src/client';
 import { TOPICS, countryTopic } from '../../src/contract/topic-names';
-import type { LocalKafkaCluster } from '../../src/local-kafka';
+import type { LocalKafkaCluster } from '../../src/kafka/local';
 import { checkAuditTrail, expectAuditHolds } from './support/audit-check';
 import { busiestPartitionLeader, waitForFullIsr } from './support/cluster-faults';
 import { startFaultCluster, topicConfigs } from './support/fault-cluster';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LocalKafkaCluster } from '../../src/local-kafka';
+import type { LocalKafkaCluster } from '../../src/kafka/local';
 import { createKafkaClient } from '../../src/kafka/kafka-client';
 import { silentLogger } from '../../src/telemetry/logger';
 import { eventually } from '../helpers/eventually';

@@ -8,9 +8,9 @@ import {
   readerStream,
   type MessageHandler,
   type ReaderStream,
-} from '../../src/consumers';
+} from '../../src/services/readers';
 import { countryTopic } from '../../src/contract/topic-names';
-import { IntelrouteError } from '../../src/errors';
+import { IntelrouteError } from '../../src/core/errors';
 import { TransactionalWriter } from '../../src/kafka/transactional-writer';
 import { silentLogger } from '../../src/telemetry/logger';
 import { killStartedClis, startCli, waitForLine } from '../helpers/cli';

@@ -10,7 +10,7 @@ import {
   type Envelope,
   type Evaluation,
   type Origin,
-} from '../../src/generated/intelroute/v1/envelope';
+} from '../../src/contract/generated/intelroute/v1/envelope';
 import contactPointUpdate from '../fixtures/messages/contact-point-update/valid/01-update-24-7.json';
 import informationRequest from '../fixtures/messages/information-request/valid/01-wallet-tracing.json';
 import informationResponse from '../fixtures/messages/information-response/valid/01-found-with-answers.json';

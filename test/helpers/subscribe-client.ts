@@ -8,7 +8,7 @@ import {
   type Delivery,
   type SubscribeRequest,
   type SubscribeResponse,
-} from '../../src/generated/intelroute/v1/gateway';
+} from '../../src/contract/generated/intelroute/v1/gateway';
 
 export interface TestSubscription {
   readonly deliveries: Delivery[];

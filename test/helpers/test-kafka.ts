@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { LocalKafkaCluster } from '../../src/local-kafka';
+import { LocalKafkaCluster } from '../../src/kafka/local';
 import { createLogger } from '../../src/telemetry/logger';
 
 /** A broker the tests run against, with a way to stop it. */

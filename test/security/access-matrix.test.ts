@@ -17,7 +17,7 @@ import {
   type AccessRow,
   type StreamName,
   type GrantTable,
-} from '../../src/authorization';
+} from '../../src/core/authorization';
 import { PublishRefusedError } from '../../src/client';
 import { MESSAGE_TYPES, type MessageType } from '../../src/contract/message-types';
 import {
@@ -26,9 +26,9 @@ import {
   type Destination,
   type Envelope,
   type Origin,
-} from '../../src/generated/intelroute/v1/envelope';
+} from '../../src/contract/generated/intelroute/v1/envelope';
 import { parseIdentityUrn, type Identity } from '../../src/identity';
-import { StreamKind } from '../../src/generated/intelroute/v1/gateway';
+import { StreamKind } from '../../src/contract/generated/intelroute/v1/gateway';
 import { ROLES } from '../../src/identity/identity';
 import { fixturePayload, payloadBytes, validEnvelope } from '../helpers/envelopes';
 import { startTestGateway, type TestGateway } from '../helpers/gateway-harness';

@@ -4,8 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PublishRefusedError, refusalFromCallStatus, type GatewayClient } from '../../src/client';
 import type { Refusal } from '../../src/contract/rich-status';
 import { echoText } from '../../src/gateway/client-echo';
-import { Envelope, HandlingCode, OriginKind } from '../../src/generated/intelroute/v1/envelope';
-import { PublishRequest, PublishResult } from '../../src/generated/intelroute/v1/gateway';
+import {
+  Envelope,
+  HandlingCode,
+  OriginKind,
+} from '../../src/contract/generated/intelroute/v1/envelope';
+import { PublishRequest, PublishResult } from '../../src/contract/generated/intelroute/v1/gateway';
 import { fixturePayload, validEnvelope } from '../helpers/envelopes';
 import { startTestGateway, type TestGateway } from '../helpers/gateway-harness';
 import { testKafkaClient } from '../helpers/kafka';

@@ -10,13 +10,13 @@ import {
   HandlingCode,
   OriginKind,
   Restriction,
-} from '../../src/generated/intelroute/v1/envelope';
+} from '../../src/contract/generated/intelroute/v1/envelope';
 import {
   loadSchemaRegistry,
   MAX_PAYLOAD_DEPTH,
   MAX_VIOLATIONS,
   validateMessage,
-} from '../../src/validation';
+} from '../../src/core/validation';
 import { fixturePayload, MESSAGE_TYPES, payloadBytes, validEnvelope } from '../helpers/envelopes';
 import { startTestGateway, type TestGateway } from '../helpers/gateway-harness';
 import { testKafkaClient } from '../helpers/kafka';

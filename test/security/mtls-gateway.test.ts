@@ -6,15 +6,15 @@ import {
   certFolderPaths,
   issueClientCertificateFiles,
   loadCertificateAuthority,
-} from '../../src/certs';
+} from '../../src/identity/certs';
 import {
   createGatewayClient,
   PublishRefusedError,
   refusalFromCallStatus,
   type GatewayClient,
 } from '../../src/client';
-import { OriginKind } from '../../src/generated/intelroute/v1/envelope';
-import { IntelGatewayClient } from '../../src/generated/intelroute/v1/gateway';
+import { OriginKind } from '../../src/contract/generated/intelroute/v1/envelope';
+import { IntelGatewayClient } from '../../src/contract/generated/intelroute/v1/gateway';
 import { validEnvelope } from '../helpers/envelopes';
 import { startTestGateway, TestCertificates, type TestGateway } from '../helpers/gateway-harness';
 import { testKafkaClient } from '../helpers/kafka';

@@ -12,7 +12,7 @@ import {
   IntelGatewayClient,
   type PublishRequest,
   type PublishResult,
-} from '../../src/generated/intelroute/v1/gateway';
+} from '../../src/contract/generated/intelroute/v1/gateway';
 import { killStartedClis, runCli } from '../helpers/cli';
 import { eventually } from '../helpers/eventually';
 import { RssSampler, startChildGateway, type ChildGateway } from './support/child-gateway';

@@ -16,8 +16,8 @@ import {
 import { checkHeadSignatures } from '../../audit/head-signature';
 import { formatSignatureProblem } from '../../audit/audit-report-format';
 import { trustedWriterKeys } from '../../audit/writer-keys';
-import { IntelrouteError } from '../../errors';
-import { AuditRecord } from '../../generated/intelroute/v1/records';
+import { IntelrouteError } from '../../core/errors';
+import { AuditRecord } from '../../contract/generated/intelroute/v1/records';
 import { action, cliContext, withKafka } from '../cli-context';
 
 /** `intelroute audit verify|trace`: check the audit trail's hash chains, follow one message. */

@@ -8,13 +8,13 @@ import {
   REVOCATION_REASONS,
   type RevocationReason,
   type RevocationTarget,
-} from '../../certs';
-import { IntelrouteError } from '../../errors';
+} from '../../identity/certs';
+import { IntelrouteError } from '../../core/errors';
 import { action } from '../cli-context';
 
 /**
  * `intelroute certs init|issue|revoke`: the local CA and certificates for mutual TLS (layout of
- * the folder in src/certs/index.ts). Paths written go to stdout, one per line; errors are one
+ * the folder in src/identity/certs/index.ts). Paths written go to stdout, one per line; errors are one
  * line on stderr with a non-zero exit code (the shared `action` wrapper). Keys are never printed.
  */
 export function registerCertsCommands(program: Command): void {

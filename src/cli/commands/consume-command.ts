@@ -1,8 +1,13 @@
 import type { Command } from 'commander';
 import { buildReader, chooseSink, readerIdentity } from '../../app/reader';
 import type { IntelrouteConfig } from '../../config';
-import { StreamSink, type ReaderStream, type Sink, type StreamSelector } from '../../consumers';
-import { IntelrouteError } from '../../errors';
+import {
+  StreamSink,
+  type ReaderStream,
+  type Sink,
+  type StreamSelector,
+} from '../../services/readers';
+import { IntelrouteError } from '../../core/errors';
 import { createKafkaClient } from '../../kafka/kafka-client';
 import { KafkaLiveness } from '../../kafka/kafka-liveness';
 import { startTelemetry } from '../../telemetry/start-telemetry';

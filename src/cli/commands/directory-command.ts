@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { buildContactPointDirectory } from '../../app/directory';
-import type { ContactPointDirectory, ContactPointEntry } from '../../consumers';
+import type { ContactPointDirectory, ContactPointEntry } from '../../services/readers';
 import { TOPICS } from '../../contract/topic-names';
-import { IntelrouteError } from '../../errors';
+import { IntelrouteError } from '../../core/errors';
 import { action, cliContext, withKafka } from '../cli-context';
 
 /** `intelroute directory show [CC]`: the contact points, rebuilt from the compacted topic. */

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import path from 'node:path';
 import { PROJECT_ROOT, type IntelrouteConfig, type LocalKafkaConfig } from '../../config';
-import { LocalKafkaCluster } from '../../local-kafka';
+import { LocalKafkaCluster } from '../../kafka/local';
 import { action, cliContext } from '../cli-context';
 import { shutdownSignal, stopWithin } from '../shutdown-signal';
 

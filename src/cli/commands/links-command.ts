@@ -5,15 +5,15 @@ import {
   whenServiceFailed,
   type SystemService,
 } from '../../app/system-services';
-import { readerInstanceId } from '../../consumers';
-import { IntelrouteError } from '../../errors';
+import { readerInstanceId } from '../../services/readers';
+import { IntelrouteError } from '../../core/errors';
 import { parseIdentityUrn } from '../../identity/parse-identity-urn';
 import type { KafkaClient } from '../../kafka/kafka-connection';
 import { createKafkaClient } from '../../kafka/kafka-client';
 import { KafkaLiveness } from '../../kafka/kafka-liveness';
-import { linksOfMessage, readLinkIndex } from '../../links/detector/show-links';
-import { recipientOfIdentity } from '../../links/detector/visibility';
-import { readLinkSecret, systemClientSettings } from '../../links/stateful/service-config';
+import { linksOfMessage, readLinkIndex } from '../../services/links/detector/show-links';
+import { recipientOfIdentity } from '../../services/links/detector/visibility';
+import { readLinkSecret, systemClientSettings } from '../../services/shared/service-config';
 import type { Logger } from '../../telemetry/logger';
 import { startTelemetry, type Telemetry } from '../../telemetry/start-telemetry';
 import { action, cliContext, requireBrokers, withKafka } from '../cli-context';

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { buildRequestLedger } from '../../app/system-services';
 import { createKafkaClient } from '../../kafka/kafka-client';
-import { systemClientSettings } from '../../links/stateful/service-config';
-import { readLedger, statusLines } from '../../requests/ledger-status';
+import { systemClientSettings } from '../../services/shared/service-config';
+import { readLedger, statusLines } from '../../services/requests/ledger-status';
 import { action, cliContext, requireBrokers } from '../cli-context';
 import { withKafka } from '../cli-context';
 import { checkedInstanceId, runService, startServiceTelemetry } from './links-command';

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { certFolderPaths, clientFileName, clientFilePaths } from '../../certs/cert-folder';
+import { certFolderPaths, clientFileName, clientFilePaths } from '../../identity/certs/cert-folder';
 import {
   createGatewayClient,
   PublishRefusedError,
@@ -10,7 +10,7 @@ import {
   type GatewayClientOptions,
   type PublishAck,
 } from '../../client';
-import { IntelrouteError } from '../../errors';
+import { IntelrouteError } from '../../core/errors';
 import { parseIdentityUrn } from '../../identity';
 import { action } from '../cli-context';
 
@@ -260,7 +260,7 @@ function clientOptions(options: SendOptions, env: NodeJS.ProcessEnv): GatewayCli
   return { ...base, tls };
 }
 
-/** The files `intelroute certs init|issue --dir D [--id URN]` wrote, by src/certs' naming. */
+/** The files `intelroute certs init|issue --dir D [--id URN]` wrote, by src/identity/certs' naming. */
 function certsDirFiles(options: SendOptions): { ca?: string; cert?: string; key?: string } {
   if (options.certsDir === undefined) {
     if (options.id !== undefined) throw usage('--id needs --certs-dir');

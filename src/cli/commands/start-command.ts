@@ -3,7 +3,7 @@ import type { IntelrouteConfig } from '../../config';
 import { startIntelroute, type RunningIntelroute } from '../../app/intelroute';
 import { startTelemetry } from '../../telemetry/start-telemetry';
 import { action, cliContext } from '../cli-context';
-import { IntelrouteError } from '../../errors';
+import { IntelrouteError } from '../../core/errors';
 import { runUntilStopped } from '../long-running';
 import { EPHEMERAL_HELP, localKafkaOf } from './kafka-command';
 

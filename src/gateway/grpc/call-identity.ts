@@ -1,5 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
-import { isIntelrouteError } from '../../errors';
+import { isIntelrouteError } from '../../core/errors';
 import type { Identity } from '../../identity/identity';
 import {
   identityFromPeerCertificate,

@@ -3,9 +3,9 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import type http2 from 'node:http2';
-import { IntelrouteError } from '../../errors';
+import { IntelrouteError } from '../../core/errors';
 import { wireSchemaOf } from '../../contract/wire-check';
-import type { IntelGatewayServer } from '../../generated/intelroute/v1/gateway';
+import type { IntelGatewayServer } from '../../contract/generated/intelroute/v1/gateway';
 import type { ConnectionGuard } from './connection-guard';
 import { strictGatewayService } from './strict-requests';
 

@@ -3,9 +3,9 @@ import type {
   PublishAck,
   PublishRequest,
   PublishResult,
-} from '../../generated/intelroute/v1/gateway';
+} from '../../contract/generated/intelroute/v1/gateway';
 import type { Identity } from '../../identity/identity';
-import type { Envelope } from '../../generated/intelroute/v1/envelope';
+import type { Envelope } from '../../contract/generated/intelroute/v1/envelope';
 import {
   endReceiveSpan,
   gatewayReceiveSpan,

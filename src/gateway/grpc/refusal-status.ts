@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { statusToServiceError } from '../../contract/status-trailer';
 import { GRPC_CODE_NAMES, refusalStatus } from '../../contract/rich-status';
-import type { Status } from '../../generated/google/rpc/status';
+import type { Status } from '../../contract/generated/google/rpc/status';
 import type { GatewayRefusal } from '../gateway-refusal';
 
 /** The google.rpc.Status of a refusal (ErrorInfo with `message_id`, BadRequest, RetryInfo). */

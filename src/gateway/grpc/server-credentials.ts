@@ -1,9 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { MtlsServerCredentials, normalizeSerialNumber, revokedSerials } from '../../certs';
+import { MtlsServerCredentials, normalizeSerialNumber, revokedSerials } from '../../identity/certs';
 import type { GatewayConfig } from '../../config';
-import { IntelrouteError } from '../../errors';
+import { IntelrouteError } from '../../core/errors';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 

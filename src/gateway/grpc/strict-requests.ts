@@ -3,7 +3,7 @@ import {
   IntelGatewayService,
   PublishRequest,
   SubscribeRequest,
-} from '../../generated/intelroute/v1/gateway';
+} from '../../contract/generated/intelroute/v1/gateway';
 import { refusal, type GatewayRefusal } from '../gateway-refusal';
 
 /** Marks a request whose bytes were not sound; the handler refuses it (see malformedRequest). */

@@ -1,14 +1,14 @@
 import type * as grpc from '@grpc/grpc-js';
-import { authorizeSubscribe, type GrantTable, type StreamName } from '../../authorization';
-import type { StreamSelector } from '../../consumers/reader-streams';
-import type { Subscription, SubscriptionService } from '../../consumers/subscription';
-import { isIntelrouteError } from '../../errors';
+import { authorizeSubscribe, type GrantTable, type StreamName } from '../../core/authorization';
+import type { StreamSelector } from '../../services/readers/reader-streams';
+import type { Subscription, SubscriptionService } from '../../services/readers/subscription';
+import { isIntelrouteError } from '../../core/errors';
 import {
   StreamKind,
   type SubscribeRequest,
   type SubscribeResponse,
   type SubscribeStart,
-} from '../../generated/intelroute/v1/gateway';
+} from '../../contract/generated/intelroute/v1/gateway';
 import type { Identity } from '../../identity/identity';
 import type { Logger } from '../../telemetry/logger';
 import {

@@ -1,4 +1,4 @@
-import { IntelrouteError } from '../../errors';
+import { IntelrouteError } from '../../core/errors';
 import { partitionCounts, type KafkaConnection } from '../kafka-connection';
 
 /**

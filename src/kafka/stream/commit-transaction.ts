@@ -1,4 +1,4 @@
-import { isIntelrouteError } from '../../errors';
+import { isIntelrouteError } from '../../core/errors';
 import type { IntelrouteMetrics } from '../../telemetry/intelroute-metrics';
 import type { Logger } from '../../telemetry/logger';
 import type { TransactionalWriter, WriteJob } from '../transactional-writer';

@@ -1,4 +1,4 @@
-import { errorText, IntelrouteError, isIntelrouteError } from '../../errors';
+import { errorText, IntelrouteError, isIntelrouteError } from '../../core/errors';
 import { ConsumerLagTracker } from '../../telemetry/consumer-lag-tracker';
 import { noopIntelrouteMetrics, type IntelrouteMetrics } from '../../telemetry/intelroute-metrics';
 import type { Logger } from '../../telemetry/logger';
@@ -8,7 +8,7 @@ import {
   type KafkaClient,
   type OwnedKafkaConnection,
 } from '../kafka-connection';
-import { Lifecycle, type FinalState, type LifecycleState } from './lifecycle';
+import { Lifecycle, type FinalState, type LifecycleState } from '../../core/lifecycle';
 import { PartitionPauses } from './partition-pauses';
 import type { PartitionWork, RecordContext, StreamTask } from './stream-task';
 
@@ -47,7 +47,7 @@ export interface StreamRuntimeOptions {
  * reads. The runtime therefore commits what it handled before the batch handler returns (also
  * when a heartbeat reports a rebalance), and kafkajs rejoins only after every batch in hand has
  * returned: a partition changes hands only once its offsets are committed. After every (re)join
- * the task learns its partitions before any batch (see src/consumers/README.md).
+ * the task learns its partitions before any batch (see src/services/readers/README.md).
  */
 export class StreamRuntime {
   protected readonly logger: Logger;

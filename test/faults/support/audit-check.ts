@@ -7,7 +7,7 @@ import {
   verifyChains,
   type VerificationReport,
 } from '../../../src/audit';
-import { AuditEvent } from '../../../src/generated/intelroute/v1/records';
+import { AuditEvent } from '../../../src/contract/generated/intelroute/v1/records';
 
 /** `audit verify` over a scenario's trail, and what the trail says was routed. */
 export interface AuditCheck {

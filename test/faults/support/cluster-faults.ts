@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import type { LocalKafkaCluster } from '../../../src/local-kafka';
+import type { LocalKafkaCluster } from '../../../src/kafka/local';
 import { eventually } from '../../helpers/eventually';
 
 /** The partition of `topic` holding the most records now, and its leader. */

@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { loadConfig } from '../../../src/config';
-import { LocalKafkaCluster, type LocalKafkaOptions } from '../../../src/local-kafka';
+import { LocalKafkaCluster, type LocalKafkaOptions } from '../../../src/kafka/local';
 import { createLogger } from '../../../src/telemetry/logger';
 
 /**

@@ -8,7 +8,7 @@ import {
   type MessageHandler,
   type ReaderSettings,
   type StreamSelector,
-} from '../../../src/consumers';
+} from '../../../src/services/readers';
 import { countryTopic } from '../../../src/contract/topic-names';
 import { decodeMessageValue } from '../../../src/kafka/record-format';
 import { silentLogger } from '../../../src/telemetry/logger';

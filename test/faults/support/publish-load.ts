@@ -5,7 +5,7 @@ import {
   type GatewayClient,
   type PublishAck,
 } from '../../../src/client';
-import { OriginKind } from '../../../src/generated/intelroute/v1/envelope';
+import { OriginKind } from '../../../src/contract/generated/intelroute/v1/envelope';
 import { validEnvelope } from '../../helpers/envelopes';
 import type { Ledger } from './ledger';
 

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { headSignerFromPem } from '../../../src/audit/head-signature';
-import { AuditEvent, AuditRecord } from '../../../src/generated/intelroute/v1/records';
+import { AuditEvent, AuditRecord } from '../../../src/contract/generated/intelroute/v1/records';
 import { runCli } from '../../helpers/cli';
 import { testKafkaClient, uniqueName } from '../../helpers/kafka';
 import {

@@ -18,7 +18,7 @@ import {
   type ChainState,
   type TopicRecord,
 } from '../../../src/audit';
-import { AuditEvent } from '../../../src/generated/intelroute/v1/records';
+import { AuditEvent } from '../../../src/contract/generated/intelroute/v1/records';
 import { createTopicsAndWait } from '../../../src/kafka/topic-admin';
 import { partitionForKey } from '../../../src/kafka/murmur2-partitioner';
 import { uniqueName } from '../../helpers/kafka';

@@ -8,7 +8,7 @@ import {
   type AuditTrail,
   type ChainVerdict,
 } from '../../../src/audit';
-import { AuditEvent } from '../../../src/generated/intelroute/v1/records';
+import { AuditEvent } from '../../../src/contract/generated/intelroute/v1/records';
 import { testKafkaClient } from '../../helpers/kafka';
 import {
   ChainWriter,

@@ -1,6 +1,6 @@
 import type { Kafka, Producer, Transaction } from 'kafkajs';
 import { readHeads, startAuditedWriter, verifyChains, type AuditTopics } from '../../../src/audit';
-import { AuditEvent } from '../../../src/generated/intelroute/v1/records';
+import { AuditEvent } from '../../../src/contract/generated/intelroute/v1/records';
 import { createTopicsAndWait } from '../../../src/kafka/topic-admin';
 import type {
   LandedJob,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { registerCertsCommands } from '../../../src/cli/commands/certs-command';
-import { x509 } from '../../../src/certs/x509-library';
+import { x509 } from '../../../src/identity/certs/x509-library';
 
 /** What one `intelroute certs …` run printed and the exit code it set. */
 interface Run {

@@ -9,7 +9,7 @@ import {
   issueClientCertificateFiles,
   revokeCertificate,
   type CertFolderPaths,
-} from '../../../src/certs';
+} from '../../../src/identity/certs';
 import { parseIdentityUrn } from '../../../src/identity';
 import { craftClientCertificate } from '../../unit/identity/crafted-certificate';
 import { callWhoAmI, startWhoAmIServer, type WhoAmIServer } from './who-am-i-server';

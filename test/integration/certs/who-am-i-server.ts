@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { isIntelrouteError } from '../../../src/errors';
+import { isIntelrouteError } from '../../../src/core/errors';
 import { identityFromPeerCertificate, type Identity } from '../../../src/identity';
 
 /**

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../../src/config';
 import { createKafkaClient } from '../../../src/kafka/kafka-client';
 import { applyTopicPlan } from '../../../src/kafka/topic-provisioning';
-import { LocalKafkaCluster } from '../../../src/local-kafka';
+import { LocalKafkaCluster } from '../../../src/kafka/local';
 import { silentLogger } from '../../../src/telemetry/logger';
 import { uniqueName } from '../../helpers/kafka';
 import { eventually } from '../../helpers/eventually';

@@ -10,9 +10,9 @@ import {
   verifyChains,
 } from '../../../src/audit';
 import type { TopicsConfig } from '../../../src/config';
-import { readerStream } from '../../../src/consumers';
+import { readerStream } from '../../../src/services/readers';
 import { TOPICS, countryTopic } from '../../../src/contract/topic-names';
-import { AuditEvent } from '../../../src/generated/intelroute/v1/records';
+import { AuditEvent } from '../../../src/contract/generated/intelroute/v1/records';
 import { killStartedClis, runCli, startCli, waitForLine } from '../../helpers/cli';
 import { eventually } from '../../helpers/eventually';
 import { testBrokers, testKafkaClient } from '../../helpers/kafka';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import { loadConfig, type TopicsConfig } from '../../../src/config';
-import { readerSettings, type ReaderSettings } from '../../../src/consumers';
-import type { Envelope } from '../../../src/generated/intelroute/v1/envelope';
+import { readerSettings, type ReaderSettings } from '../../../src/services/readers';
+import type { Envelope } from '../../../src/contract/generated/intelroute/v1/envelope';
 import { encodeMessageRecord, type OutboundRecord } from '../../../src/kafka/record-format';
 import { applyTopicPlan } from '../../../src/kafka/topic-provisioning';
 import { TransactionalWriter, type RecordLocation } from '../../../src/kafka/transactional-writer';

@@ -1,6 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { TopicsConfig } from '../../../src/config';
-import { ContactPointDirectory } from '../../../src/consumers';
+import { ContactPointDirectory } from '../../../src/services/readers';
 import { TOPICS } from '../../../src/contract/topic-names';
 import { silentLogger } from '../../../src/telemetry/logger';
 import { eventually } from '../../helpers/eventually';

@@ -1,11 +1,11 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { parseAuditValue } from '../../../src/audit';
 import type { TopicsConfig } from '../../../src/config';
-import { ReaderRuntime, readerStream } from '../../../src/consumers';
+import { ReaderRuntime, readerStream } from '../../../src/services/readers';
 import { TOPICS, countryTopic } from '../../../src/contract/topic-names';
-import { IntelrouteError } from '../../../src/errors';
+import { IntelrouteError } from '../../../src/core/errors';
 import { partitionForKey } from '../../../src/kafka/murmur2-partitioner';
-import { AuditEvent } from '../../../src/generated/intelroute/v1/records';
+import { AuditEvent } from '../../../src/contract/generated/intelroute/v1/records';
 import { silentLogger } from '../../../src/telemetry/logger';
 import { eventually } from '../../helpers/eventually';
 import { testKafkaClient } from '../../helpers/kafka';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Kafka } from 'kafkajs';
 import type { TopicsConfig } from '../../../src/config';
-import { ReaderRuntime, readerStream, type MessageHandler } from '../../../src/consumers';
+import { ReaderRuntime, readerStream, type MessageHandler } from '../../../src/services/readers';
 import { countryTopic } from '../../../src/contract/topic-names';
 import { silentLogger } from '../../../src/telemetry/logger';
 import { eventually } from '../../helpers/eventually';

@@ -1,6 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { TopicsConfig } from '../../../src/config';
-import { ReaderRuntime, readerStream, type ReaderDelivery } from '../../../src/consumers';
+import { ReaderRuntime, readerStream, type ReaderDelivery } from '../../../src/services/readers';
 import { TOPICS, countryTopic } from '../../../src/contract/topic-names';
 import {
   noopIntelrouteMetrics,

@@ -1,7 +1,7 @@
 import { SpanKind } from '@opentelemetry/api';
 import type { Admin, Kafka } from 'kafkajs';
 import type { TopicsConfig } from '../../../src/config';
-import { ReaderRuntime, readerStream, type ReaderDelivery } from '../../../src/consumers';
+import { ReaderRuntime, readerStream, type ReaderDelivery } from '../../../src/services/readers';
 import { countryTopic } from '../../../src/contract/topic-names';
 import { encodeMessageRecord } from '../../../src/kafka/record-format';
 import { silentLogger } from '../../../src/telemetry/logger';

@@ -1,5 +1,5 @@
-import { ReaderRuntime, readerStream, type ReaderDelivery } from '../../../src/consumers';
-import { OriginKind, type Envelope } from '../../../src/generated/intelroute/v1/envelope';
+import { ReaderRuntime, readerStream, type ReaderDelivery } from '../../../src/services/readers';
+import { OriginKind, type Envelope } from '../../../src/contract/generated/intelroute/v1/envelope';
 import { silentLogger } from '../../../src/telemetry/logger';
 import { validEnvelope } from '../../helpers/envelopes';
 import { eventually } from '../../helpers/eventually';

@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { FileSink, WebhookSink, type ReaderDelivery } from '../../../src/consumers';
-import { OriginKind } from '../../../src/generated/intelroute/v1/envelope';
+import { FileSink, WebhookSink, type ReaderDelivery } from '../../../src/services/readers';
+import { OriginKind } from '../../../src/contract/generated/intelroute/v1/envelope';
 import { silentLogger } from '../../../src/telemetry/logger';
 import { routedEnvelope } from './consumer-fixtures';
 

@@ -6,14 +6,14 @@ import {
   subscriberGroup,
   type SubscribeGrant,
   type SubscriptionDelivery,
-} from '../../../src/consumers';
+} from '../../../src/services/readers';
 import { TOPICS, countryTopic } from '../../../src/contract/topic-names';
 import {
   HandlingCode,
   Restriction,
   type Envelope,
-} from '../../../src/generated/intelroute/v1/envelope';
-import { AuditEvent } from '../../../src/generated/intelroute/v1/records';
+} from '../../../src/contract/generated/intelroute/v1/envelope';
+import { AuditEvent } from '../../../src/contract/generated/intelroute/v1/records';
 import { silentLogger } from '../../../src/telemetry/logger';
 import { eventually } from '../../helpers/eventually';
 import { testKafkaClient, uniqueName } from '../../helpers/kafka';

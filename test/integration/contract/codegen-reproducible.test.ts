@@ -13,7 +13,7 @@ function files(dir: string, base = dir): string[] {
 }
 
 /**
- * `npm run build` regenerates src/generated from proto/: the committed code must be exactly what
+ * `npm run build` regenerates src/contract/generated from proto/: the committed code must be exactly what
  * the generator produces, or a contract change was made without regenerating (or generated code
  * was edited by hand).
  */
@@ -31,8 +31,8 @@ describe('generated code', () => {
         PATH: `${path.join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
       },
     });
-    const committed = path.join(ROOT, 'src', 'generated');
-    const fresh = path.join(work, 'src', 'generated');
+    const committed = path.join(ROOT, 'src', 'contract', 'generated');
+    const fresh = path.join(work, 'src', 'contract', 'generated');
     expect(files(fresh).sort()).toEqual(files(committed).sort());
     for (const file of files(committed)) {
       expect({

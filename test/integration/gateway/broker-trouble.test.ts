@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import { PublishRefusedError } from '../../../src/client';
 import { loadConfig } from '../../../src/config';
-import { LocalKafkaCluster } from '../../../src/local-kafka';
+import { LocalKafkaCluster } from '../../../src/kafka/local';
 import { createKafkaClient } from '../../../src/kafka/kafka-client';
 import { silentLogger } from '../../../src/telemetry/logger';
 import { eventually } from '../../helpers/eventually';

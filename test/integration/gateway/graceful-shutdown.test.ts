@@ -1,7 +1,7 @@
 import { createGatewayClient } from '../../../src/client';
 import { loadConfig } from '../../../src/config';
 import { applyTopicPlan } from '../../../src/kafka/topic-provisioning';
-import { findFreePort } from '../../../src/local-kafka/free-port';
+import { findFreePort } from '../../../src/kafka/local/free-port';
 import { killStartedClis, startCli, waitForLine } from '../../helpers/cli';
 import { validEnvelope } from '../../helpers/envelopes';
 import { TEST_MEMBERS, TestCertificates } from '../../helpers/gateway-harness';

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../../src/config';
-import { LocalKafkaCluster } from '../../../src/local-kafka';
+import { LocalKafkaCluster } from '../../../src/kafka/local';
 import { killStartedClis, startCli, waitForLine } from '../../helpers/cli';
 import { eventually } from '../../helpers/eventually';
 import { startTestGateway, TEST_MEMBERS, type TestGateway } from '../../helpers/gateway-harness';

@@ -1,5 +1,5 @@
 import { PublishRefusedError } from '../../../src/client';
-import { OriginKind } from '../../../src/generated/intelroute/v1/envelope';
+import { OriginKind } from '../../../src/contract/generated/intelroute/v1/envelope';
 import { validEnvelope } from '../../helpers/envelopes';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway-harness';
 

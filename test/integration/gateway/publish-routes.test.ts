@@ -1,6 +1,6 @@
-import { Envelope, Channel } from '../../../src/generated/intelroute/v1/envelope';
-import type { PublishAck } from '../../../src/generated/intelroute/v1/gateway';
-import { HandlingCode } from '../../../src/generated/intelroute/v1/envelope';
+import { Envelope, Channel } from '../../../src/contract/generated/intelroute/v1/envelope';
+import type { PublishAck } from '../../../src/contract/generated/intelroute/v1/gateway';
+import { HandlingCode } from '../../../src/contract/generated/intelroute/v1/envelope';
 import { validEnvelope, type MessageType } from '../../helpers/envelopes';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway-harness';
 import { testKafkaClient } from '../../helpers/kafka';

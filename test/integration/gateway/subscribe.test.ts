@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AuditEvent, AuditRecord } from '../../../src/generated/intelroute/v1/records';
-import { StreamKind } from '../../../src/generated/intelroute/v1/gateway';
+import { AuditEvent, AuditRecord } from '../../../src/contract/generated/intelroute/v1/records';
+import { StreamKind } from '../../../src/contract/generated/intelroute/v1/gateway';
 import { eventually } from '../../helpers/eventually';
 import { validEnvelope } from '../../helpers/envelopes';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway-harness';

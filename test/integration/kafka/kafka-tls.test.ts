@@ -3,9 +3,13 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
-import { certFolderPaths, initCertFolder, issueClientCertificateFiles } from '../../../src/certs';
+import {
+  certFolderPaths,
+  initCertFolder,
+  issueClientCertificateFiles,
+} from '../../../src/identity/certs';
 import { loadConfig, type KafkaTlsConfig } from '../../../src/config';
-import { isIntelrouteError } from '../../../src/errors';
+import { isIntelrouteError } from '../../../src/core/errors';
 import { createKafkaClient } from '../../../src/kafka/kafka-client';
 import { silentLogger } from '../../../src/telemetry/logger';
 

@@ -6,7 +6,7 @@ import { checkHeadSignatures } from '../../../src/audit/head-signature';
 import { trustedWriterKeys } from '../../../src/audit/writer-keys';
 import { loadConfig } from '../../../src/config';
 import { createKafkaClient } from '../../../src/kafka/kafka-client';
-import { LocalKafkaCluster } from '../../../src/local-kafka';
+import { LocalKafkaCluster } from '../../../src/kafka/local';
 import { silentLogger } from '../../../src/telemetry/logger';
 import { validEnvelope } from '../../helpers/envelopes';
 import { startTestGateway, TestCertificates } from '../../helpers/gateway-harness';

@@ -2,7 +2,7 @@ import { loadConfig } from '../../../src/config';
 import { createKafkaClient } from '../../../src/kafka/kafka-client';
 import { createTopicsAndWait } from '../../../src/kafka/topic-admin';
 import { planTopics } from '../../../src/kafka/topic-plan';
-import { LocalKafkaCluster } from '../../../src/local-kafka';
+import { LocalKafkaCluster } from '../../../src/kafka/local';
 import { silentLogger } from '../../../src/telemetry/logger';
 import { eventually } from '../../helpers/eventually';
 import { uniqueName } from '../../helpers/kafka';

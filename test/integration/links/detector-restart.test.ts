@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Admin } from 'kafkajs';
 import { TOPICS, countryTopic } from '../../../src/contract/topic-names';
-import { linkDetectorGroups } from '../../../src/links/detector/link-detector';
+import { linkDetectorGroups } from '../../../src/services/links/detector/link-detector';
 import { killStartedClis, startCli } from '../../helpers/cli';
 import { eventually } from '../../helpers/eventually';
 import { startTestGateway, TEST_MEMBERS, type TestGateway } from '../../helpers/gateway-harness';

@@ -1,9 +1,12 @@
 import type { Admin } from 'kafkajs';
 import type { GatewayClient } from '../../../src/client';
 import { TOPICS, countryTopic } from '../../../src/contract/topic-names';
-import { OriginKind, Restriction } from '../../../src/generated/intelroute/v1/envelope';
-import { LinkDetector, linkDetectorGroups } from '../../../src/links/detector/link-detector';
-import { linksOfMessage, readLinkIndex } from '../../../src/links/detector/show-links';
+import { OriginKind, Restriction } from '../../../src/contract/generated/intelroute/v1/envelope';
+import {
+  LinkDetector,
+  linkDetectorGroups,
+} from '../../../src/services/links/detector/link-detector';
+import { linksOfMessage, readLinkIndex } from '../../../src/services/links/detector/show-links';
 import { silentLogger } from '../../../src/telemetry/logger';
 import { fixturePayload, payloadBytes, validEnvelope } from '../../helpers/envelopes';
 import { runCli } from '../../helpers/cli';

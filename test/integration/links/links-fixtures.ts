@@ -4,15 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { loadConfig } from '../../../src/config';
-import { readerSettings, type ReaderSettings } from '../../../src/consumers';
+import { readerSettings, type ReaderSettings } from '../../../src/services/readers';
 import {
   Channel,
   HandlingCode,
   OriginKind,
   Restriction,
   type Envelope,
-} from '../../../src/generated/intelroute/v1/envelope';
-import { AuditEvent, AuditRecord } from '../../../src/generated/intelroute/v1/records';
+} from '../../../src/contract/generated/intelroute/v1/envelope';
+import { AuditEvent, AuditRecord } from '../../../src/contract/generated/intelroute/v1/records';
 import { decodeMessageValue } from '../../../src/kafka/record-format';
 import { fixturePayload, payloadBytes, validEnvelope } from '../../helpers/envelopes';
 import { readAllCommitted } from '../../helpers/read-topic';

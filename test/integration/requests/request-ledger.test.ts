@@ -5,10 +5,10 @@ import {
   OriginKind,
   Priority,
   type Envelope,
-} from '../../../src/generated/intelroute/v1/envelope';
+} from '../../../src/contract/generated/intelroute/v1/envelope';
 import { decodeMessageValue } from '../../../src/kafka/record-format';
-import { readLedger, statusLines } from '../../../src/requests/ledger-status';
-import { RequestLedger } from '../../../src/requests/request-ledger';
+import { readLedger, statusLines } from '../../../src/services/requests/ledger-status';
+import { RequestLedger } from '../../../src/services/requests/request-ledger';
 import { silentLogger } from '../../../src/telemetry/logger';
 import { payloadBytes, fixturePayload, validEnvelope } from '../../helpers/envelopes';
 import { runCli } from '../../helpers/cli';

@@ -1,10 +1,10 @@
 import { PassThrough } from 'node:stream';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { messageStory, parseAuditValue } from '../../../src/audit';
-import { readerStream } from '../../../src/consumers/reader-streams';
-import { ReaderRuntime } from '../../../src/consumers/runtime/reader-runtime';
-import { readerSettings } from '../../../src/consumers/runtime/reader-settings';
-import { AuditEvent } from '../../../src/generated/intelroute/v1/records';
+import { readerStream } from '../../../src/services/readers/reader-streams';
+import { ReaderRuntime } from '../../../src/services/readers/runtime/reader-runtime';
+import { readerSettings } from '../../../src/services/readers/runtime/reader-settings';
+import { AuditEvent } from '../../../src/contract/generated/intelroute/v1/records';
 import { createKafkaClient } from '../../../src/kafka/kafka-client';
 import { createLogger } from '../../../src/telemetry/logger';
 import { eventually } from '../../helpers/eventually';

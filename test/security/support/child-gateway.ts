@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../../src/config';
 import { applyTopicPlan } from '../../../src/kafka/topic-provisioning';
-import { findFreePort } from '../../../src/local-kafka/free-port';
+import { findFreePort } from '../../../src/kafka/local/free-port';
 import { startCli, waitForLine } from '../../helpers/cli';
 import { TEST_MEMBERS, TestCertificates } from '../../helpers/gateway-harness';
 import { testBrokers, testKafkaClient, uniqueName } from '../../helpers/kafka';

@@ -2,12 +2,12 @@ import * as grpc from '@grpc/grpc-js';
 import http2 from 'node:http2';
 import { statusFromMetadata } from '../../../src/contract/status-trailer';
 import { refusalFromStatus, type Refusal } from '../../../src/contract/rich-status';
-import type { Envelope } from '../../../src/generated/intelroute/v1/envelope';
+import type { Envelope } from '../../../src/contract/generated/intelroute/v1/envelope';
 import {
   IntelGatewayService,
   PublishAck,
   PublishRequest,
-} from '../../../src/generated/intelroute/v1/gateway';
+} from '../../../src/contract/generated/intelroute/v1/gateway';
 import type { ClientPem } from './h2-frames';
 
 export const PUBLISH_PATH = IntelGatewayService.publish.path;

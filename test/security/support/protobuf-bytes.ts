@@ -1,4 +1,4 @@
-import { Envelope } from '../../../src/generated/intelroute/v1/envelope';
+import { Envelope } from '../../../src/contract/generated/intelroute/v1/envelope';
 
 /**
  * Hand-made protobuf, for values the generated encoder cannot produce (an int64 Timestamp

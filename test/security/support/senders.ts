@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { OriginKind, type Envelope } from '../../../src/generated/intelroute/v1/envelope';
+import { OriginKind, type Envelope } from '../../../src/contract/generated/intelroute/v1/envelope';
 import { validEnvelope, type MessageType } from '../../helpers/envelopes';
 
 /** A valid envelope of `type` declared by the NCB of `country` (fixture payload). */

@@ -3,7 +3,7 @@ import {
   AuditEvent,
   AuditRecord,
   DeadLetterRecord,
-} from '../../../src/generated/intelroute/v1/records';
+} from '../../../src/contract/generated/intelroute/v1/records';
 import { eventually } from '../../helpers/eventually';
 import { readAllCommitted } from '../../helpers/read-topic';
 

@@ -44,27 +44,46 @@ function targetFolder(file: string, specifier: string): string {
 
 describe('architecture boundaries', () => {
   it('the server side never imports the client SDK', () => {
-    const offending = ['gateway', 'consumers', 'audit', 'kafka', 'contract', 'telemetry'].flatMap(
-      (folder) =>
-        importsBelow(folder).filter(
-          ({ file, specifier }) => targetFolder(file, specifier) === 'client',
-        ),
+    const server = [
+      'gateway',
+      'services/readers',
+      'audit',
+      'kafka',
+      'contract',
+      'telemetry',
+      'core',
+    ];
+    const offending = server.flatMap((folder) =>
+      importsBelow(folder).filter(
+        ({ file, specifier }) => targetFolder(file, specifier) === 'client',
+      ),
     );
     expect(offending).toEqual([]);
   });
 
-  it('the pure core imports neither grpc-js nor kafkajs (only the contract’s trailer binding does)', () => {
-    const core = ['contract', 'validation', 'routing', 'authorization', 'identity'];
-    const offending = core
+  it('the pure core imports neither grpc-js nor kafkajs (only the contract’s bindings do)', () => {
+    const bindings = [
+      path.join('contract', 'status-trailer.ts'),
+      path.join('contract', 'generated') + path.sep,
+      path.join('identity', 'certs', 'mtls-server-credentials.ts'),
+    ];
+    const offending = ['core', 'contract', 'identity']
       .flatMap(importsBelow)
       .filter(({ specifier }) => /^(@grpc\/grpc-js|kafkajs)$/.test(specifier))
-      .filter(({ file }) => file !== path.join('contract', 'status-trailer.ts'));
+      .filter(({ file }) => !bindings.some((binding) => file.startsWith(binding)));
     expect(offending).toEqual([]);
   });
 
-  describe('only the Kafka adapter (src/kafka, src/local-kafka) speaks to Kafka', () => {
-    const outside = (): string[] =>
-      topLevel().filter((entry) => !['kafka', 'local-kafka', 'generated'].includes(entry));
+  it('the core depends on nothing but itself, the contract and identities', () => {
+    const allowed = new Set(['', 'core', 'contract', 'identity']);
+    const offending = importsBelow('core').filter(
+      ({ file, specifier }) => !allowed.has(targetFolder(file, specifier)),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  describe('only the Kafka adapter (src/kafka) speaks to Kafka', () => {
+    const outside = (): string[] => topLevel().filter((entry) => entry !== 'kafka');
 
     it('no other file imports kafkajs', () => {
       expect(
@@ -78,10 +97,7 @@ describe('architecture boundaries', () => {
     });
 
     it('at most 8 files of the adapter import kafkajs', () => {
-      const adapter = ['kafka', 'local-kafka'].flatMap((folder) =>
-        linesMatching(folder, /from 'kafkajs'/),
-      );
-      expect(adapter.length).toBeLessThanOrEqual(8);
+      expect(linesMatching('kafka', /from 'kafkajs'/).length).toBeLessThanOrEqual(8);
     });
   });
 });

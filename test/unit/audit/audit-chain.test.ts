@@ -11,8 +11,8 @@ import {
   resumeChain,
   startChain,
 } from '../../../src/audit';
-import { isIntelrouteError } from '../../../src/errors';
-import { AuditEvent, AuditRecord } from '../../../src/generated/intelroute/v1/records';
+import { isIntelrouteError } from '../../../src/core/errors';
+import { AuditEvent, AuditRecord } from '../../../src/contract/generated/intelroute/v1/records';
 import { eventFields } from './audit-fixtures';
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');

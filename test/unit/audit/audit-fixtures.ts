@@ -8,7 +8,10 @@ import {
   type AuditFields,
   type AuditTopicRecord,
 } from '../../../src/audit';
-import { AuditEvent, type AuditRecord } from '../../../src/generated/intelroute/v1/records';
+import {
+  AuditEvent,
+  type AuditRecord,
+} from '../../../src/contract/generated/intelroute/v1/records';
 
 /** A record of a simulated audit topic (what the verifier reads). */
 export interface FakeRecord extends AuditTopicRecord {

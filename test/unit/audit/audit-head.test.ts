@@ -1,5 +1,5 @@
 import { encodeChainHead, parseChainHead, readHeads } from '../../../src/audit';
-import { isIntelrouteError } from '../../../src/errors';
+import { isIntelrouteError } from '../../../src/core/errors';
 
 const hash = (c: string): string => c.repeat(64);
 const headRecord = (offset: number, key: string, value: Buffer | null) => ({

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { verifyChains, type RecordPosition } from '../../../src/audit';
-import type { AuditRecord } from '../../../src/generated/intelroute/v1/records';
+import type { AuditRecord } from '../../../src/contract/generated/intelroute/v1/records';
 import {
   buildTrail,
   chainRecords,

@@ -8,7 +8,10 @@ import {
   messageStory,
   startChain,
 } from '../../../src/audit';
-import { AuditEvent, type AuditRecord } from '../../../src/generated/intelroute/v1/records';
+import {
+  AuditEvent,
+  type AuditRecord,
+} from '../../../src/contract/generated/intelroute/v1/records';
 
 const at = (ms: number): Date => new Date(Date.parse('2025-03-01T10:00:00.000Z') + ms);
 

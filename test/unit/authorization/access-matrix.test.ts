@@ -5,9 +5,9 @@ import {
   formatAccessMatrix,
   STREAM_NAMES,
   type AccessRow,
-} from '../../../src/authorization';
+} from '../../../src/core/authorization';
 import { ROLES, type Identity } from '../../../src/identity/identity';
-import { MESSAGE_TYPES } from '../../../src/routing';
+import { MESSAGE_TYPES } from '../../../src/core/routing';
 import { agency, envelope, ncb, ops, secretariat, system, wg } from '../routing/routing-fixtures';
 import { at, EXAMPLE_GRANTS, NOW, POLICY } from './authorization-fixtures';
 

@@ -6,7 +6,7 @@ import {
   loadPublishPolicy,
   type GrantTable,
   type PublishPolicy,
-} from '../../../src/authorization';
+} from '../../../src/core/authorization';
 
 const CONFIG = path.resolve(__dirname, '..', '..', '..', 'config');
 

@@ -1,5 +1,5 @@
-import { authorizePublish, EMPTY_GRANTS } from '../../../src/authorization';
-import { OriginKind, type Origin } from '../../../src/generated/intelroute/v1/envelope';
+import { authorizePublish, EMPTY_GRANTS } from '../../../src/core/authorization';
+import { OriginKind, type Origin } from '../../../src/contract/generated/intelroute/v1/envelope';
 import type { Identity } from '../../../src/identity/identity';
 import { agency, envelope, ncb, ops, secretariat, system, wg } from '../routing/routing-fixtures';
 import { at, EXAMPLE_GRANTS, NOW, POLICY } from './authorization-fixtures';

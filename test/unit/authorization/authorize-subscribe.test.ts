@@ -1,4 +1,4 @@
-import { authorizeSubscribe, EMPTY_GRANTS, type StreamName } from '../../../src/authorization';
+import { authorizeSubscribe, EMPTY_GRANTS, type StreamName } from '../../../src/core/authorization';
 import type { Identity } from '../../../src/identity/identity';
 import { agency, ncb, ops, secretariat, system, wg } from '../routing/routing-fixtures';
 import { at, EXAMPLE_GRANTS, NOW } from './authorization-fixtures';

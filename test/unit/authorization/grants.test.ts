@@ -4,8 +4,8 @@ import {
   loadGrants,
   lookupGrant,
   ncbCopyCountries,
-} from '../../../src/authorization';
-import { isIntelrouteError, type IntelrouteError } from '../../../src/errors';
+} from '../../../src/core/authorization';
+import { isIntelrouteError, type IntelrouteError } from '../../../src/core/errors';
 import { agency, ncb } from '../routing/routing-fixtures';
 import { at, EXAMPLE_GRANTS, grants } from './authorization-fixtures';
 

@@ -1,6 +1,6 @@
-import { loadPublishPolicy } from '../../../src/authorization';
-import { isIntelrouteError, type IntelrouteError } from '../../../src/errors';
-import { MESSAGE_TYPES } from '../../../src/routing';
+import { loadPublishPolicy } from '../../../src/core/authorization';
+import { isIntelrouteError, type IntelrouteError } from '../../../src/core/errors';
+import { MESSAGE_TYPES } from '../../../src/core/routing';
 import { POLICY } from './authorization-fixtures';
 
 function problemsOf(text: string): string[] {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { readEnvelopeLines } from '../../../src/client';
-import { isIntelrouteError } from '../../../src/errors';
+import { isIntelrouteError } from '../../../src/core/errors';
 
 async function firstError(lines: string): Promise<unknown> {
   try {

@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { envelopeFromJson } from '../../../src/client';
-import { isIntelrouteError } from '../../../src/errors';
-import { HandlingCode, OriginKind } from '../../../src/generated/intelroute/v1/envelope';
-import { loadSchemaRegistry, validateMessage, type SchemaRegistry } from '../../../src/validation';
+import { isIntelrouteError } from '../../../src/core/errors';
+import { HandlingCode, OriginKind } from '../../../src/contract/generated/intelroute/v1/envelope';
+import {
+  loadSchemaRegistry,
+  validateMessage,
+  type SchemaRegistry,
+} from '../../../src/core/validation';
 
 /** Envelopes written by hand (the `send` input format); pure, no I/O besides fixtures. */
 

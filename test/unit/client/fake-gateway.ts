@@ -1,14 +1,14 @@
 import * as grpc from '@grpc/grpc-js';
 import { statusToServiceError } from '../../../src/contract/status-trailer';
 import { refusalStatus, type RefusalSpec } from '../../../src/contract/rich-status';
-import type { Envelope } from '../../../src/generated/intelroute/v1/envelope';
+import type { Envelope } from '../../../src/contract/generated/intelroute/v1/envelope';
 import {
   IntelGatewayService,
   type IntelGatewayServer,
   type PublishAck,
   type PublishRequest,
   type PublishResult,
-} from '../../../src/generated/intelroute/v1/gateway';
+} from '../../../src/contract/generated/intelroute/v1/gateway';
 
 /**
  * A test double of the gateway *server*: a real grpc-js server on 127.0.0.1 and an ephemeral

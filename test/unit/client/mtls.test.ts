@@ -6,15 +6,15 @@ import {
   MtlsServerCredentials,
   initCertFolder,
   issueClientCertificateFiles,
-} from '../../../src/certs';
-import type { CertFolderPaths } from '../../../src/certs';
+} from '../../../src/identity/certs';
+import type { CertFolderPaths } from '../../../src/identity/certs';
 import { registerSendCommands } from '../../../src/cli/commands/send-command';
 import { createGatewayClient, PublishRefusedError, type GatewayClient } from '../../../src/client';
 import { validEnvelope } from '../../helpers/envelopes';
 import { startFakeGateway, type FakeGateway } from './fake-gateway';
 
 /**
- * The client over mutual TLS, with a CA, server and client certificate issued by src/certs into
+ * The client over mutual TLS, with a CA, server and client certificate issued by src/identity/certs into
  * a temporary folder (as `intelroute certs init` / `certs issue` would), against the fake
  * gateway on 127.0.0.1:0 serving with the gateway's MtlsServerCredentials.
  */
@@ -59,7 +59,7 @@ function mtlsClient(serverName?: string): GatewayClient {
   return started;
 }
 
-describe('client over mutual TLS (certificates from src/certs)', () => {
+describe('client over mutual TLS (certificates from src/identity/certs)', () => {
   it('publishes, and the gateway sees the client certificate of the identity', async () => {
     const envelope = validEnvelope('online-vendor-report');
     await expect(mtlsClient().publish(envelope)).resolves.toMatchObject({

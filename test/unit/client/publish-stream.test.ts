@@ -6,8 +6,8 @@ import {
   type PublishAck,
   type PublishStreamOptions,
 } from '../../../src/client';
-import { isIntelrouteError } from '../../../src/errors';
-import type { Envelope } from '../../../src/generated/intelroute/v1/envelope';
+import { isIntelrouteError } from '../../../src/core/errors';
+import type { Envelope } from '../../../src/contract/generated/intelroute/v1/envelope';
 import { validEnvelope } from '../../helpers/envelopes';
 import { startFakeGateway, type FakeBehaviour, type FakeGateway } from './fake-gateway';
 

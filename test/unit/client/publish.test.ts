@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { createGatewayClient, PublishRefusedError, type GatewayClient } from '../../../src/client';
-import { isIntelrouteError } from '../../../src/errors';
+import { isIntelrouteError } from '../../../src/core/errors';
 import { validEnvelope } from '../../helpers/envelopes';
 import { ackFor, startFakeGateway, type FakeGateway, type FakeBehaviour } from './fake-gateway';
 

@@ -3,7 +3,7 @@ import {
   backoffDelayMs,
   compileRetryPolicy,
 } from '../../../src/client/retry-policy';
-import { isIntelrouteError } from '../../../src/errors';
+import { isIntelrouteError } from '../../../src/core/errors';
 
 /** Backoff arithmetic (pure). */
 

@@ -9,9 +9,13 @@ import {
   refusalFromStatus,
   refusalStatus,
 } from '../../../src/contract/rich-status';
-import { Any } from '../../../src/generated/google/protobuf/any';
-import { BadRequest, ErrorInfo, RetryInfo } from '../../../src/generated/google/rpc/error_details';
-import { Status } from '../../../src/generated/google/rpc/status';
+import { Any } from '../../../src/contract/generated/google/protobuf/any';
+import {
+  BadRequest,
+  ErrorInfo,
+  RetryInfo,
+} from '../../../src/contract/generated/google/rpc/error_details';
+import { Status } from '../../../src/contract/generated/google/rpc/status';
 
 const schemaViolation = {
   grpcCode: grpc.status.INVALID_ARGUMENT,

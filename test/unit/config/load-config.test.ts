@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, loadShippedMemberCountries } from '../../../src/config';
-import { IntelrouteError } from '../../../src/errors';
+import { IntelrouteError } from '../../../src/core/errors';
 
 function configFile(text: string): string {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'intelroute-config-')), 'c.yaml');

@@ -1,4 +1,4 @@
-import { AckTracker } from '../../../src/consumers/subscription/ack-tracker';
+import { AckTracker } from '../../../src/services/readers/subscription/ack-tracker';
 
 const at = (partition: number, offset: number) => ({
   topic: 't',

@@ -1,5 +1,5 @@
-import { readDirectoryRecord } from '../../../src/consumers';
-import { Envelope } from '../../../src/generated/intelroute/v1/envelope';
+import { readDirectoryRecord } from '../../../src/services/readers';
+import { Envelope } from '../../../src/contract/generated/intelroute/v1/envelope';
 import { fixturePayload, payloadBytes, validEnvelope } from '../../helpers/envelopes';
 
 function record(key: string | null, envelope: Envelope | null) {

@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
-import { decodeRecord } from '../../../src/consumers/runtime/decode-record';
-import { Envelope } from '../../../src/generated/intelroute/v1/envelope';
+import { decodeRecord } from '../../../src/services/readers/runtime/decode-record';
+import { Envelope } from '../../../src/contract/generated/intelroute/v1/envelope';
 import { encodeMessageRecord } from '../../../src/kafka/record-format';
 import { validEnvelope } from '../../helpers/envelopes';
 

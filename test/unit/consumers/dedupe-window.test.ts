@@ -1,8 +1,8 @@
-import { DedupeWindow } from '../../../src/consumers/dedupe/dedupe-window';
+import { DedupeWindow } from '../../../src/services/readers/dedupe/dedupe-window';
 import {
   parseProcessedMark,
   encodeProcessedMark,
-} from '../../../src/consumers/dedupe/processed-record';
+} from '../../../src/services/readers/dedupe/processed-record';
 
 describe('DedupeWindow', () => {
   it('remembers an id for the window, then forgets it', () => {

@@ -1,7 +1,7 @@
-import { attemptHandler } from '../../../src/consumers/runtime/handler-attempts';
-import { RetryBook } from '../../../src/consumers/runtime/retry-book';
-import type { MessageHandler, ReaderDelivery } from '../../../src/consumers';
-import { IntelrouteError } from '../../../src/errors';
+import { attemptHandler } from '../../../src/services/readers/runtime/handler-attempts';
+import { RetryBook } from '../../../src/services/readers/runtime/retry-book';
+import type { MessageHandler, ReaderDelivery } from '../../../src/services/readers';
+import { IntelrouteError } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/telemetry/logger';
 import { validEnvelope } from '../../helpers/envelopes';
 

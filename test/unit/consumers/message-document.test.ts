@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { jsonLine, messageDocument, type ReaderDelivery } from '../../../src/consumers';
+import { jsonLine, messageDocument, type ReaderDelivery } from '../../../src/services/readers';
 import {
   Channel,
   HandlingCode,
@@ -9,7 +9,7 @@ import {
   Restriction,
   SourceReliability,
   type Envelope,
-} from '../../../src/generated/intelroute/v1/envelope';
+} from '../../../src/contract/generated/intelroute/v1/envelope';
 import { fixturePayload, validEnvelope } from '../../helpers/envelopes';
 
 const FIELDS = [

@@ -1,11 +1,11 @@
 import {
   PendingCommit,
   type PendingCommitDeps,
-} from '../../../src/consumers/runtime/pending-commit';
-import { IntelrouteError } from '../../../src/errors';
+} from '../../../src/services/readers/runtime/pending-commit';
+import { IntelrouteError } from '../../../src/core/errors';
 import type { WriteJob } from '../../../src/kafka/transactional-writer';
-import type { ReaderEvent } from '../../../src/consumers';
-import type { CommitEntry } from '../../../src/consumers/runtime/message-processor';
+import type { ReaderEvent } from '../../../src/services/readers';
+import type { CommitEntry } from '../../../src/services/readers/runtime/message-processor';
 import type { SpanScope } from '../../../src/telemetry/span-scope';
 import { silentLogger } from '../../../src/telemetry/logger';
 

@@ -1,5 +1,5 @@
-import { readerStream, subscriberGroup } from '../../../src/consumers';
-import { readerSettings } from '../../../src/consumers';
+import { readerStream, subscriberGroup } from '../../../src/services/readers';
+import { readerSettings } from '../../../src/services/readers';
 import { loadConfig } from '../../../src/config';
 
 describe('reader streams', () => {

@@ -1,5 +1,5 @@
-import { filterVerdict } from '../../../src/consumers';
-import { HandlingCode, Restriction } from '../../../src/generated/intelroute/v1/envelope';
+import { filterVerdict } from '../../../src/services/readers';
+import { HandlingCode, Restriction } from '../../../src/contract/generated/intelroute/v1/envelope';
 import { validEnvelope } from '../../helpers/envelopes';
 
 const ncbOnly = validEnvelope('seizure-report', {

@@ -1,5 +1,5 @@
-import { checkStatus } from '../../../src/consumers/sinks/webhook-sink';
-import { IntelrouteError } from '../../../src/errors';
+import { checkStatus } from '../../../src/services/readers/sinks/webhook-sink';
+import { IntelrouteError } from '../../../src/core/errors';
 
 function codeOf(status: number): string {
   try {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { grpcStatusOf, REASON_STATUS } from '../../../src/contract/reason-status';
 import { refusal } from '../../../src/gateway/gateway-refusal';
-import { ReasonCode } from '../../../src/generated/intelroute/v1/gateway';
+import { ReasonCode } from '../../../src/contract/generated/intelroute/v1/gateway';
 
 /** proto/README.md's refusal table: status names → the reasons listed in that row. */
 function documentedTable(): Array<{ statuses: string[]; reasons: string[] }> {

@@ -1,7 +1,7 @@
 import { loadContractDefinition } from '../../../src/contract/contract-definition';
 import { findWireProblem, wireSchemaOf } from '../../../src/contract/wire-check';
-import { Envelope, Restriction } from '../../../src/generated/intelroute/v1/envelope';
-import { PublishRequest } from '../../../src/generated/intelroute/v1/gateway';
+import { Envelope, Restriction } from '../../../src/contract/generated/intelroute/v1/envelope';
+import { PublishRequest } from '../../../src/contract/generated/intelroute/v1/gateway';
 import { validEnvelope } from '../../helpers/envelopes';
 import {
   envelopeBytesWithCreatedAt,

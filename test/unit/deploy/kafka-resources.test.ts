@@ -1,5 +1,5 @@
 import { loadConfig } from '../../../src/config';
-import { readerStream, type StreamSelector } from '../../../src/consumers/reader-streams';
+import { readerStream, type StreamSelector } from '../../../src/services/readers/reader-streams';
 import { TOPICS } from '../../../src/contract/topic-names';
 import { planTopics } from '../../../src/kafka/topic-plan';
 import { list, obj, type Doc } from './deploy-files';

@@ -1,7 +1,7 @@
 import { IdempotencyStore, isSameMessage } from '../../../src/gateway/idempotency-store';
 import { StreamRegistry } from '../../../src/gateway/grpc/stream-registry';
 import { TokenBuckets } from '../../../src/gateway/grpc/token-bucket';
-import type { PublishAck } from '../../../src/generated/intelroute/v1/gateway';
+import type { PublishAck } from '../../../src/contract/generated/intelroute/v1/gateway';
 import type { GatewayRefusal } from '../../../src/gateway/gateway-refusal';
 
 describe('TokenBuckets', () => {

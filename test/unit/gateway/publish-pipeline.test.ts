@@ -1,16 +1,20 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { EMPTY_GRANTS, loadPublishPolicy } from '../../../src/authorization';
-import { Envelope, HandlingCode, Priority } from '../../../src/generated/intelroute/v1/envelope';
+import { EMPTY_GRANTS, loadPublishPolicy } from '../../../src/core/authorization';
+import {
+  Envelope,
+  HandlingCode,
+  Priority,
+} from '../../../src/contract/generated/intelroute/v1/envelope';
 import type { GatewayEvent } from '../../../src/gateway/gateway-events';
 import { IdempotencyStore } from '../../../src/gateway/idempotency-store';
 import { PublishPipeline, type PublishOutcome } from '../../../src/gateway/publish-pipeline';
-import { IntelrouteError } from '../../../src/errors';
+import { IntelrouteError } from '../../../src/core/errors';
 import type { RecordLocation, WriteJob } from '../../../src/kafka/transactional-writer';
 import { parseIdentityUrn } from '../../../src/identity';
-import { loadRuleSet } from '../../../src/routing';
+import { loadRuleSet } from '../../../src/core/routing';
 import { gatewayReceiveSpan, silentLogger } from '../../../src/telemetry';
-import { loadSchemaRegistry } from '../../../src/validation';
+import { loadSchemaRegistry } from '../../../src/core/validation';
 import { FIXTURE_NOW, payloadBytes, validEnvelope } from '../../helpers/envelopes';
 
 const ROOT = path.resolve(__dirname, '../../..');

@@ -1,7 +1,11 @@
-import type { CertificateAuthority } from '../../../src/certs';
-import { SIGNING_ALGORITHM, generateKeyPair, privateKeyToPem } from '../../../src/certs/keys';
-import { randomSerialNumber } from '../../../src/certs/serial-number';
-import { x509 } from '../../../src/certs/x509-library';
+import type { CertificateAuthority } from '../../../src/identity/certs';
+import {
+  SIGNING_ALGORITHM,
+  generateKeyPair,
+  privateKeyToPem,
+} from '../../../src/identity/certs/keys';
+import { randomSerialNumber } from '../../../src/identity/certs/serial-number';
+import { x509 } from '../../../src/identity/certs/x509-library';
 
 /**
  * A client certificate signed by `authority` with whatever subject alternative names a test

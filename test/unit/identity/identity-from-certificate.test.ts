@@ -3,8 +3,8 @@ import {
   createCertificateAuthority,
   issueClientCertificate,
   type CertificateAuthority,
-} from '../../../src/certs';
-import { IntelrouteError, isIntelrouteError } from '../../../src/errors';
+} from '../../../src/identity/certs';
+import { IntelrouteError, isIntelrouteError } from '../../../src/core/errors';
 import {
   identityFromPeerCertificate,
   parseIdentityUrn,

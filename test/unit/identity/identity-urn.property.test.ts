@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { isIntelrouteError } from '../../../src/errors';
+import { isIntelrouteError } from '../../../src/core/errors';
 import { formatIdentityUrn, parseIdentityUrn, type Identity } from '../../../src/identity';
 
 const upper = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ');

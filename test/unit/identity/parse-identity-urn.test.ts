@@ -1,4 +1,4 @@
-import { isIntelrouteError } from '../../../src/errors';
+import { isIntelrouteError } from '../../../src/core/errors';
 import {
   formatIdentityUrn,
   parseIdentityUrn,

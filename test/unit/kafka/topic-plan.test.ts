@@ -1,5 +1,5 @@
 import { loadConfig } from '../../../src/config';
-import { IntelrouteError } from '../../../src/errors';
+import { IntelrouteError } from '../../../src/core/errors';
 import { diffTopics, describeChange, type ExistingTopic } from '../../../src/kafka/topic-diff';
 import { planTopics, type TopicSpec } from '../../../src/kafka/topic-plan';
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, RecordMetadata, TopicMessages } from 'kafkajs';
-import { isIntelrouteError } from '../../../src/errors';
+import { isIntelrouteError } from '../../../src/core/errors';
 import { TransactionalWriter } from '../../../src/kafka/transactional-writer';
 import { silentLogger } from '../../../src/telemetry/logger';
 

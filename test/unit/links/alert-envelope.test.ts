@@ -1,10 +1,16 @@
 import fc from 'fast-check';
 import { countryTopic, TOPICS } from '../../../src/contract/topic-names';
-import { Restriction } from '../../../src/generated/intelroute/v1/envelope';
-import { alertContactPoint, alertEnvelope } from '../../../src/links/detector/alert-envelope';
-import { decideOnObservation, type AlertPlan } from '../../../src/links/detector/link-decision';
-import { decideRoutes } from '../../../src/routing';
-import { loadSchemaRegistry, validateMessage } from '../../../src/validation';
+import { Restriction } from '../../../src/contract/generated/intelroute/v1/envelope';
+import {
+  alertContactPoint,
+  alertEnvelope,
+} from '../../../src/services/links/detector/alert-envelope';
+import {
+  decideOnObservation,
+  type AlertPlan,
+} from '../../../src/services/links/detector/link-decision';
+import { decideRoutes } from '../../../src/core/routing';
+import { loadSchemaRegistry, validateMessage } from '../../../src/core/validation';
 import { DEFAULT_RULES, MEMBERS, system, topicsOf } from '../routing/routing-fixtures';
 import { SCHEMAS_DIR } from '../validation/support';
 import { observation, observationArb } from './detector-fixtures';

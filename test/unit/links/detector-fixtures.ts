@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type {
   ObservedHandling,
   SelectorObservation,
-} from '../../../src/links/detector/observation-types';
+} from '../../../src/services/links/detector/observation-types';
 
 /** The selector key of these tests (any 64 hex digits). */
 export const KEY = 'a'.repeat(64);

@@ -1,4 +1,4 @@
-import { normaliseDomain } from '../../../src/links';
+import { normaliseDomain } from '../../../src/services/links';
 
 const value = (input: string): string => {
   const result = normaliseDomain(input);

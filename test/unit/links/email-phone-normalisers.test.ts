@@ -1,4 +1,4 @@
-import { normaliseEmail, normalisePhone } from '../../../src/links';
+import { normaliseEmail, normalisePhone } from '../../../src/services/links';
 
 describe('normaliseEmail', () => {
   it.each<[string, readonly string[]]>([

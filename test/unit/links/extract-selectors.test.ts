@@ -1,5 +1,5 @@
 import { MESSAGE_TYPES } from '../../../src/contract/message-types';
-import { extractSelectors, type Selector } from '../../../src/links';
+import { extractSelectors, type Selector } from '../../../src/services/links';
 import { SELECTOR_TYPES, fixture, validFixtures, vendorReport } from './link-fixtures';
 
 const triples = (selectors: readonly Selector[]) =>

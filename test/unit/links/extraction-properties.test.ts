@@ -7,8 +7,8 @@ import {
   selectorKey,
   selectorKeys,
   type SelectorKeysResult,
-} from '../../../src/links';
-import { loadSchemaRegistry, type SchemaRegistry } from '../../../src/validation';
+} from '../../../src/services/links';
+import { loadSchemaRegistry, type SchemaRegistry } from '../../../src/core/validation';
 import { SECRET, SELECTOR_TYPES, validFixtures } from './link-fixtures';
 import {
   domainSpelling,

@@ -1,5 +1,5 @@
-import { normaliseHandle, normaliseTrackingNumber } from '../../../src/links';
-import { s10CheckDigit } from '../../../src/links/tracking-normaliser';
+import { normaliseHandle, normaliseTrackingNumber } from '../../../src/services/links';
+import { s10CheckDigit } from '../../../src/services/links/tracking-normaliser';
 
 describe('normaliseHandle', () => {
   it.each<[string, readonly (readonly [string, string])[]]>([

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { keccak256, sponge256 } from '../../../src/links/keccak';
+import { keccak256, sponge256 } from '../../../src/services/links/keccak';
 
 const hex = (data: string): string => keccak256(Buffer.from(data, 'utf8')).toString('hex');
 

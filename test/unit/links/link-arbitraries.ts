@@ -4,12 +4,12 @@
  */
 import fc from 'fast-check';
 import { parse } from 'tldts';
-import { HANDLE_PLATFORMS, SHARED_DOMAINS } from '../../../src/links';
-import { encodeBase58Check } from '../../../src/links/base58check';
-import { encodeSegwitAddress } from '../../../src/links/bech32';
-import { eip55 } from '../../../src/links/ethereum-address';
-import { keccak256 } from '../../../src/links/keccak';
-import { encodeMoneroBase58 } from '../../../src/links/monero-address';
+import { HANDLE_PLATFORMS, SHARED_DOMAINS } from '../../../src/services/links';
+import { encodeBase58Check } from '../../../src/services/links/base58check';
+import { encodeSegwitAddress } from '../../../src/services/links/bech32';
+import { eip55 } from '../../../src/services/links/ethereum-address';
+import { keccak256 } from '../../../src/services/links/keccak';
+import { encodeMoneroBase58 } from '../../../src/services/links/monero-address';
 
 /** Flips the case of the characters whose flag is set (cycling through the flags). */
 export function flipCase(text: string, flags: readonly boolean[]): string {

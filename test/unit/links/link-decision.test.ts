@@ -3,10 +3,10 @@ import {
   decideOnObservation,
   markTold,
   type AlertPlan,
-} from '../../../src/links/detector/link-decision';
-import type { LinkState } from '../../../src/links/detector/link-state';
-import type { SelectorObservation } from '../../../src/links/detector/observation-types';
-import { mayLearnOf, SECRETARIAT } from '../../../src/links/detector/visibility';
+} from '../../../src/services/links/detector/link-decision';
+import type { LinkState } from '../../../src/services/links/detector/link-state';
+import type { SelectorObservation } from '../../../src/services/links/detector/observation-types';
+import { mayLearnOf, SECRETARIAT } from '../../../src/services/links/detector/visibility';
 import { observation, observationArb, sightingsArb } from './detector-fixtures';
 
 const MAX = 1000;

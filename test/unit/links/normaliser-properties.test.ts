@@ -10,10 +10,10 @@ import {
   selectorKey,
   type Normalised,
   type SelectorKind,
-} from '../../../src/links';
-import { BASE58_ALPHABET } from '../../../src/links/base58check';
-import { encodeSegwitAddress } from '../../../src/links/bech32';
-import { eip55 } from '../../../src/links/ethereum-address';
+} from '../../../src/services/links';
+import { BASE58_ALPHABET } from '../../../src/services/links/base58check';
+import { encodeSegwitAddress } from '../../../src/services/links/bech32';
+import { eip55 } from '../../../src/services/links/ethereum-address';
 import { SECRET } from './link-fixtures';
 import {
   domainSpelling,

@@ -8,19 +8,19 @@ import {
   HandlingCode,
   OriginKind,
   Restriction,
-} from '../../../src/generated/intelroute/v1/envelope';
+} from '../../../src/contract/generated/intelroute/v1/envelope';
 import {
   applyObservation,
   decodeLinkState,
   encodeLinkState,
-} from '../../../src/links/detector/link-state';
-import { observationsOf } from '../../../src/links/detector/observation';
+} from '../../../src/services/links/detector/link-state';
+import { observationsOf } from '../../../src/services/links/detector/observation';
 import {
   decodeObservation,
   encodeObservation,
-} from '../../../src/links/detector/observation-types';
-import { uuidV5 } from '../../../src/links/stateful/deterministic-id';
-import { readLinkSecret, systemClientSettings } from '../../../src/links/stateful/service-config';
+} from '../../../src/services/links/detector/observation-types';
+import { uuidV5 } from '../../../src/services/shared/deterministic-id';
+import { readLinkSecret, systemClientSettings } from '../../../src/services/shared/service-config';
 import { envelope } from '../routing/routing-fixtures';
 
 const SECRET = randomBytes(32);

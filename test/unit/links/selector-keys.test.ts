@@ -1,5 +1,5 @@
-import { isIntelrouteError } from '../../../src/errors';
-import { selectorKey, selectorKeys, type SelectorKeyEntry } from '../../../src/links';
+import { isIntelrouteError } from '../../../src/core/errors';
+import { selectorKey, selectorKeys, type SelectorKeyEntry } from '../../../src/services/links';
 import { SECRET, vendorReport } from './link-fixtures';
 
 const keysOf = (entries: readonly SelectorKeyEntry[], kind: string): Set<string> =>

@@ -1,6 +1,6 @@
-import { decideOnObservation, markTold } from '../../../src/links/detector/link-decision';
-import type { LinkState } from '../../../src/links/detector/link-state';
-import { linksOfMessage } from '../../../src/links/detector/show-links';
+import { decideOnObservation, markTold } from '../../../src/services/links/detector/link-decision';
+import type { LinkState } from '../../../src/services/links/detector/link-state';
+import { linksOfMessage } from '../../../src/services/links/detector/show-links';
 import { observation } from './detector-fixtures';
 
 function state(...sightings: ReturnType<typeof observation>[]): LinkState {

@@ -1,5 +1,5 @@
-import { normaliseWallet } from '../../../src/links';
-import { decodeBase58Check, encodeBase58Check } from '../../../src/links/base58check';
+import { normaliseWallet } from '../../../src/services/links';
+import { decodeBase58Check, encodeBase58Check } from '../../../src/services/links/base58check';
 
 const bitcoin = (address: string) => normaliseWallet('bitcoin', address);
 

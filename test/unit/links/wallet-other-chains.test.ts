@@ -1,7 +1,7 @@
-import { normaliseWallet } from '../../../src/links';
-import { eip55 } from '../../../src/links/ethereum-address';
-import { keccak256 } from '../../../src/links/keccak';
-import { decodeMoneroBase58, encodeMoneroBase58 } from '../../../src/links/monero-address';
+import { normaliseWallet } from '../../../src/services/links';
+import { eip55 } from '../../../src/services/links/ethereum-address';
+import { keccak256 } from '../../../src/services/links/keccak';
+import { decodeMoneroBase58, encodeMoneroBase58 } from '../../../src/services/links/monero-address';
 
 /** A Monero address of `prefix` over `keys`, with its Keccak-256 checksum. */
 function moneroAddress(prefix: number, keys: Buffer): string {

@@ -2,7 +2,7 @@ import {
   brokerLoggingFor,
   renderLog4j2Properties,
   renderLog4jProperties,
-} from '../../../src/local-kafka/broker-logging';
+} from '../../../src/kafka/local/broker-logging';
 
 function properties(text: string): Map<string, string> {
   return new Map(

@@ -1,9 +1,9 @@
-import { checkExtraListeners, parseJavaMajorVersion } from '../../../src/local-kafka';
+import { checkExtraListeners, parseJavaMajorVersion } from '../../../src/kafka/local';
 import {
   clusterIdFrom,
   renderServerProperties,
   type LocalNodeSpec,
-} from '../../../src/local-kafka/node-properties';
+} from '../../../src/kafka/local/node-properties';
 
 const node = (id: number): LocalNodeSpec => ({
   nodeId: id,

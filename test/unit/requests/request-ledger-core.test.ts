@@ -7,24 +7,28 @@ import {
   Priority,
   Restriction,
   type Envelope,
-} from '../../../src/generated/intelroute/v1/envelope';
+} from '../../../src/contract/generated/intelroute/v1/envelope';
 import {
   decodeLedgerEntry,
   decodeLedgerEvent,
   encodeJson,
-} from '../../../src/requests/ledger-codec';
+} from '../../../src/services/requests/ledger-codec';
 import {
   applyLedgerEvent,
   noticeIdOf,
   noticesDue,
   recipientStatuses,
   type LedgerEntry,
-} from '../../../src/requests/ledger-entry';
-import { ledgerEventOf, ledgerKeyOf, type LedgerEvent } from '../../../src/requests/ledger-event';
-import { statusLines } from '../../../src/requests/ledger-status';
-import { noticeEnvelope } from '../../../src/requests/notice-envelope';
-import { decideRoutes } from '../../../src/routing';
-import { loadSchemaRegistry, validateMessage } from '../../../src/validation';
+} from '../../../src/services/requests/ledger-entry';
+import {
+  ledgerEventOf,
+  ledgerKeyOf,
+  type LedgerEvent,
+} from '../../../src/services/requests/ledger-event';
+import { statusLines } from '../../../src/services/requests/ledger-status';
+import { noticeEnvelope } from '../../../src/services/requests/notice-envelope';
+import { decideRoutes } from '../../../src/core/routing';
+import { loadSchemaRegistry, validateMessage } from '../../../src/core/validation';
 import { DEFAULT_RULES, envelope, MEMBERS, system, topicsOf } from '../routing/routing-fixtures';
 import { SCHEMAS_DIR } from '../validation/support';
 

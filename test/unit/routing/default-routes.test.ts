@@ -1,6 +1,6 @@
 import { countryTopic, TOPICS } from '../../../src/contract/topic-names';
 import type { Identity } from '../../../src/identity/identity';
-import { MESSAGE_TYPES } from '../../../src/routing';
+import { MESSAGE_TYPES } from '../../../src/core/routing';
 import {
   Channel,
   DEFAULT_RULES,
@@ -13,7 +13,7 @@ import {
   topicsOf,
   wg,
 } from './routing-fixtures';
-import type { Destination } from '../../../src/generated/intelroute/v1/envelope';
+import type { Destination } from '../../../src/contract/generated/intelroute/v1/envelope';
 
 const { secretariat: SEC, workingGroup: WG, broadcast: ALL, contactPointDirectory: DIR } = TOPICS;
 

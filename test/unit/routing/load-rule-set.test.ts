@@ -1,5 +1,5 @@
-import { isIntelrouteError, type IntelrouteError } from '../../../src/errors';
-import { loadRuleSet } from '../../../src/routing';
+import { isIntelrouteError, type IntelrouteError } from '../../../src/core/errors';
+import { loadRuleSet } from '../../../src/core/routing';
 import { DEFAULT_RULES } from './routing-fixtures';
 
 function problemsOf(text: string): string[] {

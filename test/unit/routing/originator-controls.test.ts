@@ -1,5 +1,5 @@
 import { countryTopic, TOPICS } from '../../../src/contract/topic-names';
-import { Restriction } from '../../../src/generated/intelroute/v1/envelope';
+import { Restriction } from '../../../src/contract/generated/intelroute/v1/envelope';
 import {
   agency,
   Channel,

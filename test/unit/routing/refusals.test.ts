@@ -1,7 +1,7 @@
 import { countryTopic, TOPICS } from '../../../src/contract/topic-names';
-import { decideRoutes, reasonCodeOf } from '../../../src/routing';
-import { ReasonCode } from '../../../src/generated/intelroute/v1/gateway';
-import { Restriction } from '../../../src/generated/intelroute/v1/envelope';
+import { decideRoutes, reasonCodeOf } from '../../../src/core/routing';
+import { ReasonCode } from '../../../src/contract/generated/intelroute/v1/gateway';
+import { Restriction } from '../../../src/contract/generated/intelroute/v1/envelope';
 import {
   Channel,
   DEFAULT_RULES,

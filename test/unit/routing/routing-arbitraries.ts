@@ -5,7 +5,7 @@ import {
   HandlingCode,
   Restriction,
   type Destination,
-} from '../../../src/generated/intelroute/v1/envelope';
+} from '../../../src/contract/generated/intelroute/v1/envelope';
 import type { Identity } from '../../../src/identity/identity';
 import {
   MESSAGE_TYPES,
@@ -13,7 +13,7 @@ import {
   loadRuleSet,
   type RoutingInput,
   type RuleSet,
-} from '../../../src/routing';
+} from '../../../src/core/routing';
 import { agency, envelope, ncb, secretariat, system, wg } from './routing-fixtures';
 
 /** A small member set, so random destinations, restrictions and copies often coincide. */

@@ -13,14 +13,14 @@ import {
   type Envelope,
   type Origin,
   type Restriction,
-} from '../../../src/generated/intelroute/v1/envelope';
+} from '../../../src/contract/generated/intelroute/v1/envelope';
 import type { Identity } from '../../../src/identity/identity';
 import {
   decideRoutes,
   loadRuleSet,
   type RoutingDecision,
   type RuleSet,
-} from '../../../src/routing';
+} from '../../../src/core/routing';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 

@@ -5,8 +5,8 @@ import {
   HandlingCode,
   Restriction,
   type Destination,
-} from '../../../src/generated/intelroute/v1/envelope';
-import { decideRoutes, type RoutedDecision, type RoutingInput } from '../../../src/routing';
+} from '../../../src/contract/generated/intelroute/v1/envelope';
+import { decideRoutes, type RoutedDecision, type RoutingInput } from '../../../src/core/routing';
 import { routingInput } from './routing-arbitraries';
 
 const RUNS = { numRuns: 1000 };

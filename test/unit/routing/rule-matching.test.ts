@@ -1,6 +1,6 @@
-import { OriginKind } from '../../../src/generated/intelroute/v1/envelope';
-import { findRule } from '../../../src/routing';
-import { resolvePointer } from '../../../src/routing/json-pointer';
+import { OriginKind } from '../../../src/contract/generated/intelroute/v1/envelope';
+import { findRule } from '../../../src/core/routing';
+import { resolvePointer } from '../../../src/core/routing/json-pointer';
 import { agency, envelope, ncb, rules, to, wg } from './routing-fixtures';
 
 const RULES = rules(`

@@ -1,5 +1,5 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import { IntelrouteError } from '../../../src/errors';
+import { IntelrouteError } from '../../../src/core/errors';
 import {
   endReceiveSpan,
   gatewayReceiveSpan,

@@ -3,8 +3,12 @@ import {
   Priority,
   SourceReliability,
   type Envelope,
-} from '../../../src/generated/intelroute/v1/envelope';
-import { loadSchemaRegistry, validateMessage, type SchemaRegistry } from '../../../src/validation';
+} from '../../../src/contract/generated/intelroute/v1/envelope';
+import {
+  loadSchemaRegistry,
+  validateMessage,
+  type SchemaRegistry,
+} from '../../../src/core/validation';
 import { FIXTURE_NOW, validEnvelope, type MessageType } from '../../helpers/envelopes';
 import { SCHEMAS_DIR, expectOnlyViolation, refused } from './support';
 

@@ -1,14 +1,14 @@
-import { OriginKind } from '../../../src/generated/intelroute/v1/envelope';
+import { OriginKind } from '../../../src/contract/generated/intelroute/v1/envelope';
 import {
   buildSchemaRegistry,
   readSchemaSources,
   validateMessage,
   type SchemaRegistry,
   type SchemaSource,
-} from '../../../src/validation';
+} from '../../../src/core/validation';
 import { FIXTURE_NOW, validEnvelope } from '../../helpers/envelopes';
 import { SCHEMAS_DIR, expectOnlyViolation } from './support';
-import type { Envelope } from '../../../src/generated/intelroute/v1/envelope';
+import type { Envelope } from '../../../src/contract/generated/intelroute/v1/envelope';
 
 let sources: SchemaSource[];
 let registry: SchemaRegistry;

@@ -5,8 +5,12 @@ import {
   type Destination,
   type Envelope,
   type Handling,
-} from '../../../src/generated/intelroute/v1/envelope';
-import { loadSchemaRegistry, validateMessage, type SchemaRegistry } from '../../../src/validation';
+} from '../../../src/contract/generated/intelroute/v1/envelope';
+import {
+  loadSchemaRegistry,
+  validateMessage,
+  type SchemaRegistry,
+} from '../../../src/core/validation';
 import { FIXTURE_NOW, validEnvelope } from '../../helpers/envelopes';
 import { SCHEMAS_DIR, expectOnlyViolation } from './support';
 

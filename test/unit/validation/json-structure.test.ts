@@ -1,4 +1,7 @@
-import { findStructureProblem, structureLimitsFor } from '../../../src/validation/json-structure';
+import {
+  findStructureProblem,
+  structureLimitsFor,
+} from '../../../src/core/validation/json-structure';
 
 const limits = {
   maxDepth: 3,

@@ -1,6 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadSchemaRegistry, validateMessage, type SchemaRegistry } from '../../../src/validation';
+import {
+  loadSchemaRegistry,
+  validateMessage,
+  type SchemaRegistry,
+} from '../../../src/core/validation';
 import {
   FIXTURE_NOW,
   MESSAGE_TYPES,

@@ -3,7 +3,7 @@ import {
   loadSchemaRegistry,
   validateMessage,
   type SchemaRegistry,
-} from '../../../src/validation';
+} from '../../../src/core/validation';
 import { FIXTURE_NOW, fixturePayload, payloadBytes, validEnvelope } from '../../helpers/envelopes';
 import { SCHEMAS_DIR, expectOnlyViolation, expectViolation, refused } from './support';
 

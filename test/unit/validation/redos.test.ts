@@ -1,4 +1,8 @@
-import { loadSchemaRegistry, validateMessage, type SchemaRegistry } from '../../../src/validation';
+import {
+  loadSchemaRegistry,
+  validateMessage,
+  type SchemaRegistry,
+} from '../../../src/core/validation';
 import { FIXTURE_NOW, MESSAGE_TYPES, payloadBytes, validEnvelope } from '../../helpers/envelopes';
 import { SCHEMAS_DIR, refused } from './support';
 

@@ -3,8 +3,8 @@ import {
   loadSchemaRegistry,
   readSchemaSources,
   type SchemaSource,
-} from '../../../src/validation';
-import { isIntelrouteError } from '../../../src/errors';
+} from '../../../src/core/validation';
+import { isIntelrouteError } from '../../../src/core/errors';
 import { SCHEMAS_DIR } from './support';
 
 /** A minimal schema that follows the house rules, for `type` version `version`. */

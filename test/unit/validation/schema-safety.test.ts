@@ -1,4 +1,4 @@
-import { lintSchema, patternProblems } from '../../../src/validation';
+import { lintSchema, patternProblems } from '../../../src/core/validation';
 
 describe('patternProblems', () => {
   test.each([

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import type { Envelope } from '../../../src/generated/intelroute/v1/envelope';
+import type { Envelope } from '../../../src/contract/generated/intelroute/v1/envelope';
 import type {
   ValidationFailure,
   ValidationReason,
   ValidationResult,
   Violation,
-} from '../../../src/validation';
+} from '../../../src/core/validation';
 
 /** The repository's schemas folder. */
 export const SCHEMAS_DIR = path.resolve(__dirname, '..', '..', '..', 'schemas');

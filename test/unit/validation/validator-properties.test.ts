@@ -9,7 +9,7 @@ import type {
   Priority,
   Restriction,
   SourceReliability,
-} from '../../../src/generated/intelroute/v1/envelope';
+} from '../../../src/contract/generated/intelroute/v1/envelope';
 import {
   MAX_VIOLATIONS,
   VALIDATION_REASONS,
@@ -17,7 +17,7 @@ import {
   validateMessage,
   type SchemaRegistry,
   type ValidationResult,
-} from '../../../src/validation';
+} from '../../../src/core/validation';
 import {
   FIXTURE_NOW,
   MESSAGE_TYPES,
