@@ -42,6 +42,7 @@ export interface KeyedStateLogic<I, S> {
 
 /** The compiled settings of a processor (the reader settings' units and defaults). */
 export interface ProcessorSettings extends StreamSettings {
+  readonly heartbeatIntervalMs: number;
   readonly commitMaxMessages: number;
   readonly commitTimeoutMs: number;
   readonly backoff: BackoffPolicy;

@@ -12,12 +12,12 @@ import { Lifecycle, type FinalState, type LifecycleState } from '../../core/life
 import { PartitionPauses } from './partition-pauses';
 import type { PartitionWork, RecordContext, StreamTask } from './stream-task';
 
-/** The group settings of a stream (the compiled reader settings' units). */
+/** The group settings of a stream (the compiled reader settings' units; unset: kafkajs's). */
 export interface StreamSettings {
-  readonly sessionTimeoutMs: number;
-  readonly heartbeatIntervalMs: number;
-  readonly maxBytesPerPartition: number;
-  readonly partitionsConcurrently: number;
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  readonly maxBytesPerPartition?: number;
+  readonly partitionsConcurrently?: number;
 }
 
 /** What a stream runtime is built from. */

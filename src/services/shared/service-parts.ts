@@ -1,4 +1,4 @@
-import type { FinalState } from '../../core/lifecycle';
+import { Lifecycle, type FinalState } from '../../core/lifecycle';
 
 /** A part of a service: started once, stopped once. */
 export interface ServicePart {
@@ -19,16 +19,18 @@ export interface StreamStage extends ServicePart {
 export abstract class ServiceParts {
   private readonly stops: Array<() => Promise<void> | void> = [];
   private readonly stages: StreamStage[] = [];
-  private closing: Promise<void> | undefined;
+  private readonly lifecycle = new Lifecycle();
 
   /** Starts the service's parts in order (see startParts). */
   async start(): Promise<void> {
+    if (!this.lifecycle.beginStart()) return;
     try {
       await this.startParts();
     } catch (error) {
       await this.stop();
       throw error;
     }
+    this.lifecycle.started();
   }
 
   /** Resolves when any stream stage stops (after stop(), or `failed` when a consumer crashed). */
@@ -43,8 +45,7 @@ export abstract class ServiceParts {
 
   /** Stops what started, in reverse start order. Idempotent. */
   stop(): Promise<void> {
-    this.closing ??= this.stopOnce();
-    return this.closing;
+    return this.lifecycle.close('stopped', () => this.stopParts());
   }
 
   /** Builds and starts the parts, each through part() or stage(), in dependency order. */
@@ -69,7 +70,7 @@ export abstract class ServiceParts {
     this.stops.push(stop);
   }
 
-  private async stopOnce(): Promise<void> {
+  private async stopParts(): Promise<void> {
     for (const stop of this.stops.reverse()) await stop();
   }
 }

@@ -3,7 +3,9 @@ import { TOPICS } from '../../../contract/topic-names';
 import { readTopicToEnd, type TopicRecord } from '../../../kafka/topic-reader';
 import type { Logger } from '../../../telemetry/logger';
 import { readDirectoryRecord, type ContactPointEntry } from './contact-point-entry';
-import { GroupMember, type PartitionBatch } from '../../../kafka/group-member';
+import type { StreamRecord } from '../../../kafka/stream-record';
+import { StreamRuntime } from '../../../kafka/stream/stream-runtime';
+import type { StreamTask } from '../../../kafka/stream/stream-task';
 import { deleteGroupsQuietly, type KafkaConnection } from '../../../kafka/kafka-connection';
 
 /** The Kafka client and topic prefix the directory reads with. */
@@ -23,7 +25,7 @@ export class ContactPointDirectory {
   private readonly applied = new Map<number, bigint>();
   private readonly topic: string;
   private readonly logger: Logger;
-  private tail: { member: GroupMember; groupId: string } | undefined;
+  private tail: { runtime: StreamRuntime; groupId: string } | undefined;
 
   constructor(private readonly options: ContactPointDirectoryOptions) {
     this.topic = `${options.topicPrefix}${TOPICS.contactPointDirectory}`;
@@ -51,15 +53,20 @@ export class ContactPointDirectory {
     if (this.tail !== undefined) return;
     // A throwaway group: the directory has no position of its own, it is rebuilt each start.
     const groupId = `${this.options.topicPrefix}intelroute.directory.${randomUUID()}`;
-    const member = new GroupMember(this.options.kafka, {
-      groupId,
-      topics: [this.topic],
+    const stream = {
+      kafka: this.options.kafka,
       logger: this.logger,
-      maxWaitTimeMs: 500,
-      eachBatch: async (batch) => this.applyBatch(batch),
-    });
-    this.tail = { member, groupId };
-    await member.start();
+      name: 'contact-point directory tail',
+      group: groupId,
+      topics: [this.topic],
+      settings: {},
+    };
+    const runtime = new StreamRuntime(
+      stream,
+      directoryTail((record) => this.apply(record)),
+    );
+    this.tail = { runtime, groupId };
+    await runtime.start();
   }
 
   /** The country's entry (active or withdrawn), undefined when none was ever designated. */
@@ -77,21 +84,8 @@ export class ContactPointDirectory {
     const tail = this.tail;
     this.tail = undefined;
     if (tail === undefined) return;
-    await tail.member.leave();
+    await tail.runtime.stop();
     await deleteGroupsQuietly(this.options, [tail.groupId]);
-  }
-
-  private applyBatch({ batch, resolveOffset }: PartitionBatch): void {
-    for (const message of batch.messages) {
-      this.apply({
-        partition: batch.partition,
-        offset: message.offset,
-        key: message.key,
-        value: message.value,
-        headers: {},
-      });
-      resolveOffset(message.offset);
-    }
   }
 
   private apply(record: TopicRecord): void {
@@ -107,4 +101,24 @@ export class ContactPointDirectory {
         'directory record skipped',
       );
   }
+}
+
+/** The directory's tail as a stream task: each record applied, nothing to commit. */
+function directoryTail(apply: (record: TopicRecord) => void): StreamTask {
+  const work = {
+    handle: async (record: StreamRecord, at: { partition: number }) => {
+      const { offset, key, value } = record;
+      apply({ partition: at.partition, offset, key, value, headers: {} });
+      return { kind: 'done' } as const;
+    },
+    due: () => 'no' as const,
+    commit: async () => true,
+  };
+  return {
+    open: async () => undefined,
+    assigned: () => undefined,
+    ready: async () => undefined,
+    begin: async () => work,
+    close: async () => undefined,
+  };
 }
