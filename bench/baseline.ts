@@ -1,11 +1,13 @@
 /**
- * The baseline: what a user would write instead of the gateway, a plain kafkajs producer
- * (idempotent, acks=all, maxInFlightRequests 1) sending the records the gateway would write for
- * the same messages (same keys, headers and value sizes, each message to its 2 topics). A short
- * search over batch size and concurrent sendBatch calls finds the fastest setting, which is then
- * measured (in rounds alternating with the gateway's, see throughput.ts).
+ * The baseline: what a user would write instead of the gateway, a plain idempotent producer
+ * (acks=all, one request in flight) sending the records the gateway would write for the same
+ * messages (same keys, headers and value sizes, each message to its 2 topics). Two clients:
+ * kafkajs (the client intelroute uses) and @platformatic/kafka (to keep the client's own price
+ * on record). A short search over batch size and concurrent sends finds the fastest setting,
+ * which is then measured (in rounds alternating with the gateway's, see throughput.ts).
  */
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CompressionTypes, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import type { OutboundRecord } from '../src/kafka/record-format';
 import type { BenchBroker } from './lib/broker';
@@ -37,18 +39,21 @@ export type Trial<S> = S & { readonly msgsPerSec: number };
 /** Distinct messages whose records are prepared ahead and cycled through. */
 const POOL_MESSAGES = 1024;
 
+/** A producer client as the baseline drives it. */
+interface BaselineClient {
+  /** Resolves once every record is acknowledged by all in-sync replicas. */
+  send(records: readonly OutboundRecord[]): Promise<void>;
+  close(): Promise<void>;
+}
+
 export class BaselineProducer {
   private constructor(
-    private readonly producer: Producer,
+    private readonly client: BaselineClient,
     private readonly pool: readonly OutboundRecord[][],
     private readonly brokerPid: number | undefined,
   ) {}
 
-  /**
-   * Connects the producer and encodes the records of POOL_MESSAGES distinct messages before any
-   * clock starts: the baseline pays for producing only, which makes it the harder comparison
-   * for the gateway (which decodes, validates and encodes every message).
-   */
+  /** The kafkajs baseline, connected, its records encoded (see recordPool). */
   static async open(
     broker: BenchBroker,
     prefix: string,
@@ -60,13 +65,48 @@ export class BaselineProducer {
       allowAutoTopicCreation: false,
     });
     await producer.connect();
-    const pool = Array.from({ length: POOL_MESSAGES }, (_, i) =>
-      gatewayRecords(
-        benchEnvelope(BENCH_SENDERS[i % BENCH_SENDERS.length] as string, payload),
-        prefix,
-      ),
-    );
-    return new BaselineProducer(producer, pool, broker.pid);
+    return new BaselineProducer(kafkajsClient(producer), recordPool(prefix, payload), broker.pid);
+  }
+
+  /** The same baseline on @platformatic/kafka (idempotent, acks=all, one request in flight). */
+  static async openPlatformatic(
+    broker: BenchBroker,
+    prefix: string,
+    payload: Buffer,
+  ): Promise<BaselineProducer> {
+    // ESM only: loaded with import(), which the CommonJS build keeps as is.
+    const { Producer } = await import('@platformatic/kafka');
+    const producer = new Producer({
+      clientId: 'intelroute-bench-platformatic',
+      bootstrapBrokers: [...broker.brokers],
+      idempotent: true,
+      autocreateTopics: false,
+    });
+    // Its idempotent producer keeps one request in flight per send call only: concurrent send
+    // calls broke the sequence (a broker error in one run of two), so sends are queued here.
+    let queue: Promise<unknown> = Promise.resolve();
+    const send = async (records: readonly OutboundRecord[]): Promise<void> => {
+      const messages = records.map((r) => ({
+        topic: r.topic,
+        key: r.key,
+        value: r.value,
+        // Its default serialisers take header names and values as Buffers.
+        headers: new Map(
+          Object.entries(r.headers).map(([name, text]) => [Buffer.from(name), Buffer.from(text)]),
+        ),
+      }));
+      await producer.send({ messages, acks: -1 });
+    };
+    const client: BaselineClient = {
+      send: (records) => {
+        const sent = queue.then(() => send(records));
+        queue = sent.catch(() => undefined);
+        return sent;
+      },
+      // A close that hangs must not hold the bench: it has its figures by then.
+      close: () => Promise.race([producer.close(), sleep(5000)]),
+    };
+    return new BaselineProducer(client, recordPool(prefix, payload), broker.pid);
   }
 
   /** Warms up, tries every setting on `messages`, and returns them fastest first. */
@@ -94,7 +134,7 @@ export class BaselineProducer {
   }
 
   async close(): Promise<void> {
-    await this.producer.disconnect();
+    await this.client.close();
   }
 
   /** Sends `count` messages as `concurrency` loops, each sending one batch at a time. */
@@ -114,11 +154,7 @@ export class BaselineProducer {
           records.push(...(this.pool[(first + i) % POOL_MESSAGES] ?? []));
         }
         bytes += records.reduce((sum, r) => sum + r.value.length + r.key.length, 0);
-        await this.producer.sendBatch({
-          acks: -1,
-          compression: CompressionTypes.None,
-          topicMessages: byTopic(records),
-        });
+        await this.client.send(records);
       }
     };
     const start = performance.now();
@@ -134,6 +170,33 @@ export class BaselineProducer {
 
 export function describeSetting(setting: BatchSetting): string {
   return `${setting.messagesPerBatch} msg/batch x ${setting.concurrency} concurrent`;
+}
+
+/**
+ * The records of POOL_MESSAGES distinct messages, encoded before any clock starts: the baseline
+ * pays for producing only, which makes it the harder comparison for the gateway (which decodes,
+ * validates and encodes every message).
+ */
+function recordPool(prefix: string, payload: Buffer): OutboundRecord[][] {
+  return Array.from({ length: POOL_MESSAGES }, (_, i) =>
+    gatewayRecords(
+      benchEnvelope(BENCH_SENDERS[i % BENCH_SENDERS.length] as string, payload),
+      prefix,
+    ),
+  );
+}
+
+function kafkajsClient(producer: Producer): BaselineClient {
+  return {
+    send: async (records) => {
+      await producer.sendBatch({
+        acks: -1,
+        compression: CompressionTypes.None,
+        topicMessages: byTopic(records),
+      });
+    },
+    close: () => producer.disconnect(),
+  };
 }
 
 function byTopic(records: readonly OutboundRecord[]): TopicMessages[] {

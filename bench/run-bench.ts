@@ -204,7 +204,10 @@ async function latencyPhase(
 function summary(
   sizes: readonly SizeRun[],
   results: Partial<Record<SizeLabel, SizeThroughput>>,
-): Pick<Measured, 'traffic' | 'ceiling' | 'baseline' | 'gateway' | 'ratios'> {
+): Pick<
+  Measured,
+  'traffic' | 'ceiling' | 'baseline' | 'baselinePlatformatic' | 'gateway' | 'ratios'
+> {
   const of = <K extends keyof SizeThroughput>(
     key: K,
   ): Partial<Record<SizeLabel, SizeThroughput[K]>> => {
@@ -235,6 +238,7 @@ function summary(
     },
     ceiling: { ...small.ceiling, sizes: of('ceiling') },
     baseline: { ...small.baseline, sizes: of('baseline') },
+    baselinePlatformatic: { ...small.baselinePlatformatic, sizes: of('baselinePlatformatic') },
     gateway: { ...small.gateway, sizes: of('gateway') },
     ratios: { ...small.ratios, sizes: of('ratios') },
   };
@@ -249,10 +253,13 @@ if (require.main === module) {
     process.exitCode = 2;
   }
   if (options !== undefined) {
-    main(options).catch((error: unknown) => {
-      process.exitCode = 1;
-      const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      process.stderr.write(`bench failed: ${text}\n`);
-    });
+    main(options)
+      .catch((error: unknown) => {
+        process.exitCode = 1;
+        const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        process.stderr.write(`bench failed: ${text}\n`);
+      })
+      // A client socket left open (a failed comparison client) must not keep the bench alive.
+      .finally(() => setTimeout(() => process.exit(), 2000).unref());
   }
 }

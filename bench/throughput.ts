@@ -5,7 +5,13 @@
  * machine load; the reported ratio is their median, and each side's figures are its median
  * round, so a burst of someone else's load in one run moves one round, not the result.
  */
-import { BaselineProducer, type BaselineRun, type BatchSetting, type Trial } from './baseline';
+import {
+  BaselineProducer,
+  describeSetting,
+  type BaselineRun,
+  type BatchSetting,
+  type Trial,
+} from './baseline';
 import { runCeiling } from './ceiling';
 import {
   measureGateway,
@@ -37,9 +43,17 @@ export interface GatewayThroughputResult extends GatewayRun {
   readonly rounds: readonly GatewayRun[];
 }
 
+/** The baseline on @platformatic/kafka: one run with the kafkajs baseline's best setting. */
+export interface PlatformaticResult extends BaselineRun {
+  readonly name: 'baseline-platformatic';
+  readonly setting: BatchSetting;
+}
+
 export interface SizeThroughput {
   readonly ceiling: CeilingFigures;
   readonly baseline: BaselineResult;
+  /** Absent when that run failed (logged). */
+  readonly baselinePlatformatic: PlatformaticResult | undefined;
   readonly gateway: GatewayThroughputResult;
   readonly ratios: Ratios;
 }
@@ -115,20 +129,49 @@ export async function measureThroughput(
       trials: gatewayTrials,
       rounds: gatewayRounds,
     };
+    const platformatic = await platformaticRun(broker, topics.baselinePrefix, size, baselineBest);
     const roundRatios = gatewayRounds.map((g, i) =>
       ratio(g.msgsPerSec, baselineRounds[i]?.msgsPerSec ?? 0),
     );
     return {
       ceiling,
       baseline,
+      baselinePlatformatic: platformatic,
       gateway: gatewayResult,
       ratios: {
+        platformaticToBaseline: ratio(platformatic?.msgsPerSec ?? 0, baseline.msgsPerSec),
         gatewayToBaseline: median(roundRatios),
         gatewayToBaselineRounds: roundRatios,
         gatewayToCeiling: ratio(gatewayResult.msgsPerSec, ceiling.msgsPerSec),
         baselineToCeiling: ratio(baseline.msgsPerSec, ceiling.msgsPerSec),
       },
     };
+  } finally {
+    await producer.close();
+  }
+}
+
+/**
+ * The baseline's records on @platformatic/kafka with the kafkajs baseline's best setting, after
+ * a warm-up: what another maintained pure-JS client costs for the same work.
+ */
+async function platformaticRun(
+  broker: BenchBroker,
+  prefix: string,
+  size: SizeRun,
+  setting: BatchSetting,
+): Promise<PlatformaticResult | undefined> {
+  log(`baseline ${size.label} on @platformatic/kafka: ${describeSetting(setting)}`);
+  const producer = await BaselineProducer.openPlatformatic(broker, prefix, size.payload);
+  try {
+    await producer.measure(setting, Math.max(500, Math.round(size.messages / 10)));
+    const run = await producer.measure(setting, size.messages);
+    log(`  ${run.msgsPerSec} msg/s`);
+    return { name: 'baseline-platformatic', ...run, setting };
+  } catch (error) {
+    // A comparison line: its failure is reported, and the gateway's figures still count.
+    log(`  failed: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
   } finally {
     await producer.close();
   }

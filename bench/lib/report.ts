@@ -110,6 +110,12 @@ export function formatTable(results: BenchResults): string {
     line('baseline (kafkajs)', (s) =>
       fig(results.baseline.sizes[s]?.msgsPerSec, results.baseline.sizes[s]?.mbPerSec),
     ),
+    line('baseline (platformatic)', (s) =>
+      fig(
+        results.baselinePlatformatic.sizes[s]?.msgsPerSec,
+        results.baselinePlatformatic.sizes[s]?.mbPerSec,
+      ),
+    ),
     line('gateway (intelroute)', (s) =>
       fig(results.gateway.sizes[s]?.msgsPerSec, results.gateway.sizes[s]?.mbPerSec),
     ),
@@ -139,6 +145,7 @@ export function formatTable(results: BenchResults): string {
     row(['CPU ms per message', 'client', 'gateway', 'broker', 'total'], CPU_WIDTHS),
     ...SIZES.flatMap((size) => [
       cpuRow(`baseline ${size}`, results.baseline.sizes[size]?.cpuMsPerMsg),
+      cpuRow(`platformatic ${size}`, results.baselinePlatformatic.sizes[size]?.cpuMsPerMsg),
       cpuRow(`gateway ${size}`, results.gateway.sizes[size]?.cpuMsPerMsg),
     ]),
     '',

@@ -3,7 +3,7 @@ import type { CeilingResult } from '../ceiling';
 import type { LatencyPoint } from '../latency';
 import type { ProfileResult } from '../profile';
 import type { SoakResult } from '../soak';
-import type { BaselineResult, GatewayThroughputResult } from '../throughput';
+import type { BaselineResult, GatewayThroughputResult, PlatformaticResult } from '../throughput';
 import type { MachineInfo } from './machine';
 
 /** Payload size labels of the throughput runs. */
@@ -27,6 +27,8 @@ export interface Ratios {
   readonly gatewayToBaselineRounds: readonly number[];
   readonly gatewayToCeiling: number;
   readonly baselineToCeiling: number;
+  /** The baseline on @platformatic/kafka over the kafkajs baseline (same records, same setting). */
+  readonly platformaticToBaseline: number;
 }
 
 export interface CeilingFigures extends CeilingResult {
@@ -71,6 +73,10 @@ export interface BenchResults {
   };
   readonly baseline: BaselineResult & {
     readonly sizes: Readonly<Partial<Record<SizeLabel, BaselineResult>>>;
+  };
+  /** The 1 KB run's figures (none when it failed), and every size's. */
+  readonly baselinePlatformatic: Partial<PlatformaticResult> & {
+    readonly sizes: Readonly<Partial<Record<SizeLabel, PlatformaticResult | undefined>>>;
   };
   readonly gateway: GatewayThroughputResult & {
     readonly sizes: Readonly<Partial<Record<SizeLabel, GatewayThroughputResult>>>;
