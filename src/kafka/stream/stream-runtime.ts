@@ -50,7 +50,7 @@ export interface StreamRuntimeOptions {
  * the task learns its partitions before any batch (see src/services/readers/README.md).
  */
 export class StreamRuntime {
-  protected readonly logger: Logger;
+  private readonly logger: Logger;
   private readonly lifecycle = new Lifecycle();
   private readonly abort = new AbortController();
   private readonly pauses = new PartitionPauses();
