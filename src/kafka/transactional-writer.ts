@@ -82,6 +82,12 @@ export interface TransactionalWriterOptions<E> {
   readonly maxTopicBatchBytes?: number;
   /** Kafka aborts a transaction left open this long (e.g. by a crashed gateway). */
   readonly transactionTimeoutMs?: number;
+  /**
+   * Transactional producers taking turns (lane i > 0 uses `transactionalId#i`): the next
+   * transaction starts on another id while Kafka still writes the previous one's markers, instead
+   * of waiting out CONCURRENT_TRANSACTIONS. Still one transaction at a time, so order is kept.
+   */
+  readonly lanes?: number;
   readonly now?: () => number;
 }
 
@@ -102,7 +108,9 @@ export class TransactionalWriter<E> {
   private readonly admin: KafkaAdmin;
   private readonly partitions: PartitionDirectory;
   private readonly reconnect: ReconnectLoop;
-  private producer: KafkaProducer | undefined;
+  /** One producer per lane, all connected, or none (while reconnecting or stopped). */
+  private producers: KafkaProducer[] | undefined;
+  private nextLane = 0;
   /** A commit was sent and never confirmed: the participants wait to learn how it went. */
   private unconfirmedCommit = false;
   private currentState: WriterState = 'stopped';
@@ -117,7 +125,7 @@ export class TransactionalWriter<E> {
     this.admin = options.kafka.admin();
     this.partitions = new PartitionDirectory(this.admin);
     this.reconnect = new ReconnectLoop({
-      attempt: () => this.connectProducer(),
+      attempt: () => this.connectProducers(),
       logger: options.logger,
     });
   }
@@ -138,7 +146,7 @@ export class TransactionalWriter<E> {
     this.setState('connecting');
     try {
       await this.admin.connect();
-      await this.connectProducer();
+      await this.connectProducers();
     } catch (cause) {
       this.setState('stopped');
       throw new IntelrouteError(
@@ -189,9 +197,9 @@ export class TransactionalWriter<E> {
     this.reconnect.cancel();
     if (wasReady) await this.drain();
     this.queue.failAll(new IntelrouteError('SHUTTING_DOWN', 'the Kafka writer stopped'));
-    await this.producer?.disconnect().catch(() => undefined);
+    await disconnectAll(this.producers);
     await this.admin.disconnect().catch(() => undefined);
-    this.producer = undefined;
+    this.producers = undefined;
     this.setState('stopped');
   }
 
@@ -214,7 +222,7 @@ export class TransactionalWriter<E> {
   }
 
   private async runPump(): Promise<void> {
-    while (this.queue.length > 0 && this.canWrite() && this.producer !== undefined) {
+    while (this.queue.length > 0 && this.canWrite() && this.producers !== undefined) {
       const batch = this.queue.takeBatch((this.options.now ?? Date.now)());
       if (batch.length > 0) await this.writeBatch(batch);
     }
@@ -225,7 +233,9 @@ export class TransactionalWriter<E> {
   }
 
   private async writeBatch(batch: readonly PendingJob<E>[]): Promise<void> {
-    const producer = this.producer as KafkaProducer;
+    const producers = this.producers as KafkaProducer[];
+    const producer = producers[this.nextLane % producers.length] as KafkaProducer;
+    this.nextLane = (this.nextLane + 1) % producers.length;
     const participants = this.options.participants ?? [];
     const progress: TransactionProgress = { stage: 'send', abandoned: false };
     try {
@@ -253,9 +263,9 @@ export class TransactionalWriter<E> {
   /**
    * Kafka refused a record of the batch (nothing was committed): the batch goes back as two
    * halves written apart, until the job at fault is alone and is failed. Its neighbours, other
-   * senders' messages among them, are written as if it had never come. The producer is renewed
-   * meanwhile (its sequence numbers may be off after a partial produce), without going
-   * unavailable: queued and new jobs simply wait for it.
+   * senders' messages among them, are written as if it had never come. The producers are renewed
+   * meanwhile (sequence numbers may be off after a partial produce), without going unavailable:
+   * queued and new jobs simply wait for them.
    */
   private async isolate(batch: readonly PendingJob<E>[], error: unknown): Promise<void> {
     if (!this.queue.splitAndRequeue(batch)) {
@@ -271,11 +281,11 @@ export class TransactionalWriter<E> {
         ),
       );
     }
-    const old = this.producer;
-    this.producer = undefined;
-    await old?.disconnect().catch(() => undefined);
+    const old = this.producers;
+    this.producers = undefined;
+    await disconnectAll(old);
     try {
-      await this.connectProducer();
+      await this.connectProducers();
     } catch (cause) {
       await this.recover(cause); // Kafka itself is in trouble: the usual way back
     }
@@ -375,7 +385,7 @@ export class TransactionalWriter<E> {
     return this.options.maxTopicBatchBytes ?? 2_097_152; // topics.maxMessageBytes's default
   }
 
-  /** Fails what is queued, throws the producer away, and reconnects in the background. */
+  /** Fails what is queued, throws the producers away, and reconnects in the background. */
   private async recover(error: unknown): Promise<void> {
     if (this.currentState === 'stopping') {
       this.queue.failAll(new IntelrouteError('KAFKA_UNAVAILABLE', 'Kafka failed while stopping'));
@@ -390,16 +400,42 @@ export class TransactionalWriter<E> {
     this.queue.failAll(
       new IntelrouteError('KAFKA_UNAVAILABLE', 'Kafka is unavailable; nothing was written'),
     );
-    const broken = this.producer;
-    this.producer = undefined;
+    const broken = this.producers;
+    this.producers = undefined;
     this.partitions.forget();
-    await broken?.disconnect().catch(() => undefined);
+    await disconnectAll(broken);
     this.reconnect.begin();
   }
 
-  private async connectProducer(): Promise<void> {
+  /** Connects every lane's producer; each first fences its predecessors under its id. */
+  private async connectProducers(): Promise<void> {
+    const producers: KafkaProducer[] = [];
+    try {
+      for (let lane = 0; lane < this.laneCount(); lane += 1) {
+        producers.push(await this.connectProducer(lane));
+      }
+      if (this.unconfirmedCommit) await this.settleUnconfirmedCommit();
+    } catch (error) {
+      await disconnectAll(producers);
+      throw error;
+    }
+    if (this.currentState === 'stopping' || this.currentState === 'stopped') {
+      await disconnectAll(producers);
+      return;
+    }
+    this.producers = producers;
+    this.nextLane = 0;
+    this.setState('ready');
+    this.options.logger.info(
+      { transactionalId: this.options.transactionalId, lanes: producers.length },
+      'Kafka writer ready',
+    );
+  }
+
+  private async connectProducer(lane: number): Promise<KafkaProducer> {
+    const { transactionalId } = this.options;
     const producer = this.options.kafka.producer({
-      transactionalId: this.options.transactionalId,
+      transactionalId: lane === 0 ? transactionalId : `${transactionalId}#${lane}`,
       idempotent: true,
       maxInFlightRequests: 1,
       transactionTimeout: this.options.transactionTimeoutMs ?? 10_000,
@@ -409,21 +445,15 @@ export class TransactionalWriter<E> {
     try {
       await producer.connect();
       await fencePredecessors(producer);
-      if (this.unconfirmedCommit) await this.settleUnconfirmedCommit();
+      return producer;
     } catch (error) {
       await producer.disconnect().catch(() => undefined);
       throw error;
     }
-    if (this.currentState === 'stopping' || this.currentState === 'stopped') {
-      await producer.disconnect().catch(() => undefined);
-      return;
-    }
-    this.producer = producer;
-    this.setState('ready');
-    this.options.logger.info(
-      { transactionalId: this.options.transactionalId },
-      'Kafka writer ready',
-    );
+  }
+
+  private laneCount(): number {
+    return Math.max(1, Math.floor(this.options.lanes ?? DEFAULT_LANES));
   }
 
   /**
@@ -463,6 +493,10 @@ async function fencePredecessors(producer: KafkaProducer): Promise<void> {
   await transaction.abort();
 }
 
+async function disconnectAll(producers: readonly KafkaProducer[] | undefined): Promise<void> {
+  await Promise.all((producers ?? []).map((p) => p.disconnect().catch(() => undefined)));
+}
+
 /** How far a transaction got; `abandoned` once the writer stopped waiting for it. */
 interface TransactionProgress {
   stage: 'send' | 'commit';
@@ -495,6 +529,8 @@ async function boundedBy<T>(ms: number, work: Promise<T>, onTimeout: () => void)
  * Retries are unbounded, as kafkajs wants for an idempotent producer: each transaction is bounded
  * by `transactionTimeoutMs` instead.
  */
+const DEFAULT_LANES = 2;
+
 const PRODUCER_RETRY = {
   initialRetryTime: 10,
   maxRetryTime: 2000,

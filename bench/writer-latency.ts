@@ -1,0 +1,122 @@
+/**
+ * The transactional writer alone, with the gateway's transaction shape (2 routed records per job,
+ * then 3 participant records per job naming their offsets, plus a head) and nothing in front of
+ * it: open loop at a fixed rate, latency from the scheduled time to the commit. Compares writer
+ * settings (producer lanes) in one run, on the bench's broker.
+ *
+ *   npx tsx bench/writer-latency.ts [rate=1000] [seconds=15]
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  TransactionalWriter,
+  type LandedJob,
+  type TransactionParticipant,
+} from '../src/kafka/transactional-writer';
+import type { OutboundRecord } from '../src/kafka/record-format';
+import { createTopicsAndWait } from '../src/kafka/topic-admin';
+import { silentLogger } from '../src/telemetry/logger';
+import { newRunId, openBroker } from './lib/broker';
+import { summarizeLatencies } from './lib/stats';
+
+const VALUE = Buffer.alloc(1000, 'x');
+
+/** The audit + idempotency shape: 3 records per job naming offsets, then one head. */
+class ShapeParticipant implements TransactionParticipant<number> {
+  constructor(private readonly topics: { audit: string; idem: string; heads: string }) {}
+  prepare(landed: readonly LandedJob<number>[]): OutboundRecord[] {
+    const named = landed.flatMap(({ job, locations }) => {
+      const value = Buffer.from(JSON.stringify({ id: job.events[0], locations }));
+      const key = Buffer.from(String(job.events[0]));
+      return [
+        { topic: this.topics.audit, key: Buffer.from('chain'), value, headers: {} },
+        { topic: this.topics.audit, key: Buffer.from('chain'), value, headers: {} },
+        { topic: this.topics.idem, key, value, headers: {} },
+      ];
+    });
+    const head = {
+      topic: this.topics.heads,
+      key: Buffer.from('chain'),
+      value: VALUE.subarray(0, 200),
+      headers: {},
+    };
+    return [...named, head];
+  }
+  committed(): void {}
+  aborted(): void {}
+}
+
+async function measure(
+  writer: TransactionalWriter<number>,
+  topics: { a: string; b: string },
+  rate: number,
+  seconds: number,
+): Promise<number[]> {
+  const latencies: number[] = [];
+  const start = performance.now() + 50;
+  const total = rate * seconds;
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i += 1) {
+    const scheduled = start + (i * 1000) / rate;
+    const wait = scheduled - performance.now();
+    if (wait > 1) await sleep(wait);
+    const key = Buffer.from(`m-${i}`);
+    const records = [topics.a, topics.b].map((topic) => ({
+      topic,
+      key,
+      value: VALUE,
+      headers: {},
+    }));
+    pending.push(
+      writer.write({ records, events: [i], deadlineAtMs: Date.now() + 30_000 }).then(() => {
+        if (i >= rate * 2) latencies.push(performance.now() - scheduled);
+      }),
+    );
+  }
+  await Promise.all(pending);
+  return latencies;
+}
+
+async function main(): Promise<void> {
+  const rate = Number(process.argv[2] ?? 1000);
+  const seconds = Number(process.argv[3] ?? 15);
+  const broker = await openBroker(process.env, (line) => process.stderr.write(`${line}\n`));
+  const kafka = broker.client('writer-latency');
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const lanes of (process.env.LANES ?? '1,2').split(',').map(Number)) {
+      const prefix = `wl-${newRunId()}.`;
+      const names = ['a', 'b', 'audit', 'idem', 'heads'].map((n) => `${prefix}${n}`);
+      await createTopicsAndWait(
+        admin,
+        names.map((name) => ({ name, partitions: 3, replicationFactor: 1, configs: {} })),
+      );
+      const [a, b, audit, idem, heads] = names as [string, string, string, string, string];
+      const writer = new TransactionalWriter<number>({
+        kafka,
+        transactionalId: `${prefix}writer`,
+        logger: silentLogger(),
+        participants: [new ShapeParticipant({ audit, idem, heads })],
+        lanes,
+      });
+      await writer.start();
+      const latencies = await measure(writer, { a, b }, rate, seconds);
+      await writer.stop();
+      const s = summarizeLatencies(latencies);
+      process.stdout.write(
+        `lanes=${lanes} rate=${rate}/s n=${s.count} p50 ${s.p50Ms} p90 ${s.p90Ms} p99 ${s.p99Ms} max ${s.maxMs} ms\n`,
+      );
+    }
+  } finally {
+    await admin.disconnect();
+    await broker.stop();
+  }
+}
+
+void main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${String(error)}\n`);
+    process.exit(1);
+  },
+);
