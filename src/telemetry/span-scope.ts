@@ -10,8 +10,9 @@ import {
 import { isIntelrouteError } from '../core/errors';
 import { reportSwallowed, safely } from './never-throw';
 import { ATTR, clip } from './semantic-attributes';
+import { childContext } from './trace-context';
 import { freshTraceIds, spanContextOf, traceIdsOf, type TraceIds } from './trace-ids';
-import { intelrouteTracer } from './tracer';
+import { areSpansExported, intelrouteTracer } from './tracer';
 
 /** An attribute value intelroute records: short text, numbers, flags. Never a payload. */
 export type ScopeAttributeValue = string | number | boolean;
@@ -58,6 +59,7 @@ export function startScope(
   return safely(
     `starting span ${name}`,
     () => {
+      if (!areSpansExported()) return contextOnlyScope(parent);
       const started = intelrouteTracer().startSpan(name, options, parent);
       const ids = traceIdsOf(started.spanContext());
       if (ids !== undefined) return new Scope(started, parent, ids);
@@ -72,6 +74,19 @@ export function startScope(
 export function inertScope(parent: Context = ROOT_CONTEXT): SpanScope {
   const fresh = freshTraceIds();
   return new Scope(trace.wrapSpanContext(spanContextOf(fresh, false)), parent, fresh);
+}
+
+/**
+ * A child of `parent`'s span that records nothing: the same trace, a new span id, the parent's
+ * sampled flag and trace state (a new trace when the parent has no span, sampled).
+ */
+function contextOnlyScope(parent: Context): SpanScope {
+  const parentContext = trace.getSpanContext(parent);
+  const { traceId, spanId, sampled } = childContext(traceIdsOf(parentContext));
+  const ids = { traceId, spanId, sampled };
+  const traceState = parentContext?.traceState;
+  const spanContext = { ...spanContextOf(ids, false), ...(traceState && { traceState }) };
+  return new Scope(trace.wrapSpanContext(spanContext), parent, ids);
 }
 
 type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; error: unknown };

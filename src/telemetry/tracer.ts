@@ -11,3 +11,18 @@ export const INSTRUMENTATION_SCOPE = 'intelroute';
 export function intelrouteTracer(): Tracer {
   return trace.getTracer(INSTRUMENTATION_SCOPE);
 }
+
+let spansExported = true;
+
+/**
+ * Tells span scopes whether any span they record goes anywhere. With the SDK installed but no
+ * exporter (no OTLP endpoint), recording spans only burns CPU: scopes then carry the trace
+ * context alone (ids and the sampled flag), as they do with no SDK at all.
+ */
+export function setSpansExported(exported: boolean): void {
+  spansExported = exported;
+}
+
+export function areSpansExported(): boolean {
+  return spansExported;
+}

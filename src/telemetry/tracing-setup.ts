@@ -11,6 +11,7 @@ import {
 } from '@opentelemetry/sdk-trace-node';
 import type { Logger } from './logger';
 import type { TracingPlan } from './tracing-plan';
+import { setSpansExported } from './tracer';
 
 /** The installed tracer provider. */
 export interface TracingHandle {
@@ -31,8 +32,10 @@ export interface TracingOptions {
  * Installs a NodeTracerProvider as the global one, with the AsyncLocalStorage context manager
  * and the W3C trace-context propagator only (no baggage: a sender's baggage must not travel into
  * every reader's records). The sampler comes from OTEL_TRACES_SAMPLER / _ARG (the SDK reads
- * them; default parent-based always-on). Undefined when tracing is disabled or another provider
- * was registered first (its spans then go there; ours is shut down).
+ * them; default parent-based always-on). With no exporter the provider still carries the context
+ * (log lines keep their trace ids) but intelroute's spans are not recorded (setSpansExported).
+ * Undefined when tracing is disabled or another provider was registered first (its spans then go
+ * there; ours is shut down).
  */
 export function startTracing(options: TracingOptions): TracingHandle | undefined {
   if (!options.plan.enabled) return undefined;
@@ -47,18 +50,30 @@ export function startTracing(options: TracingOptions): TracingHandle | undefined
     void provider.shutdown();
     return undefined;
   }
+  setSpansExported(exporter !== undefined || !defaultSampler(process.env));
   return {
     forceFlush: () => provider.forceFlush(),
     shutdown: async () => {
       try {
         await provider.shutdown();
       } finally {
+        setSpansExported(true);
         trace.disable();
         propagation.disable();
         context.disable();
       }
     },
   };
+}
+
+/**
+ * Whether the SDK samples as a context-only scope flags its spans (root sampled, child as its
+ * parent): then skipping the SDK changes no traceparent. The SDK reads the sampler from
+ * process.env itself.
+ */
+function defaultSampler(env: NodeJS.ProcessEnv): boolean {
+  const sampler = env.OTEL_TRACES_SAMPLER?.trim().toLowerCase() ?? '';
+  return sampler === '' || sampler === 'parentbased_always_on';
 }
 
 function plannedExporter(plan: TracingPlan): SpanExporter | undefined {

@@ -1,3 +1,4 @@
+import { Metadata } from '@grpc/grpc-js';
 import { trace } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-node';
@@ -30,6 +31,12 @@ function withProcessEnv(values: Record<string, string>): () => void {
       else process.env[key] = value;
     }
   };
+}
+
+function metadataWith(values: Record<string, string>): Metadata {
+  const metadata = new Metadata();
+  for (const [key, value] of Object.entries(values)) metadata.set(key, value);
+  return metadata;
 }
 
 describe('startTelemetry', () => {
@@ -107,6 +114,40 @@ describe('startTelemetry', () => {
       await recording.telemetry.shutdown();
     } finally {
       restore();
+    }
+  });
+
+  it('records no span when nothing exports them, yet carries the trace and its sampled flag', async () => {
+    const telemetry = await startTelemetry({
+      serviceName: 'intelroute-gateway',
+      config: testTelemetryConfig(),
+      logger: silentLogger(),
+      env: {}, // no OTLP endpoint: no exporter
+    });
+    try {
+      const root = gatewayReceiveSpan({ method: 'Publish' });
+      const send = sendSpan(root, { topic: 't', messageId: 'm', key: 'k' });
+      expect(root.span.isRecording()).toBe(false);
+      expect(root.traceIds.sampled).toBe(true);
+      expect(parseTraceparent(send.headers.traceparent)).toMatchObject({
+        traceId: root.traceIds.traceId,
+        spanId: send.traceIds.spanId,
+        sampled: true,
+      });
+      expect(send.traceIds.spanId).not.toBe(root.traceIds.spanId);
+      const unsampledParent = `00-${'a'.repeat(32)}-${'b'.repeat(16)}-00`;
+      const child = gatewayReceiveSpan({
+        method: 'Publish',
+        metadata: metadataWith({ traceparent: unsampledParent }),
+      });
+      expect(child.traceIds).toMatchObject({ traceId: 'a'.repeat(32), sampled: false });
+      expect(
+        parseTraceparent(
+          sendSpan(child, { topic: 't', messageId: 'm', key: 'k' }).headers.traceparent,
+        ),
+      ).toMatchObject({ traceId: 'a'.repeat(32), sampled: false });
+    } finally {
+      await telemetry.shutdown();
     }
   });
 
