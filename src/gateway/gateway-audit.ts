@@ -4,16 +4,17 @@ import type { LandedJob } from '../kafka/transactional-writer';
 import type { GatewayEvent, MessageFacts } from './gateway-events';
 
 /**
- * The audit entries of one written job: RECEIVED then ROUTED for an accepted message (with the
- * offsets its records landed at), RECEIVED then REFUSED for a refusal, DUPLICATE for a retry
- * answered from memory, RULES_RELOADED / GRANTS_CHANGED for configuration. Never payload.
+ * The audit entries of one written job: ROUTED for an accepted message (with the offsets its
+ * records landed at), REFUSED for a refusal, DUPLICATE for a retry answered from memory,
+ * RULES_RELOADED / GRANTS_CHANGED for configuration. Never payload. One entry per decision: it
+ * carries the reception (time, sender, trace, payload hash), which a separate RECEIVED entry
+ * (written before 2026-12) only repeated.
  */
 export function gatewayAuditFields({ job, locations }: LandedJob<GatewayEvent>): AuditFields[] {
   return job.events.flatMap((event): AuditFields[] => {
     switch (event.kind) {
       case 'routed':
         return [
-          messageFields(event.facts, AuditEvent.AUDIT_EVENT_RECEIVED),
           {
             ...messageFields(event.facts, AuditEvent.AUDIT_EVENT_ROUTED),
             locations: locations.map((l) => ({ ...l })),
@@ -27,7 +28,6 @@ export function gatewayAuditFields({ job, locations }: LandedJob<GatewayEvent>):
         ];
       case 'refused':
         return [
-          messageFields(event.facts, AuditEvent.AUDIT_EVENT_RECEIVED),
           {
             ...messageFields(event.facts, AuditEvent.AUDIT_EVENT_REFUSED),
             reason: event.refusal.reason,

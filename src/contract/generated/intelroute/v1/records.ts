@@ -11,7 +11,10 @@ import { PublishAck, RecordLocation, RouteNotTaken } from "./gateway";
 
 export enum AuditEvent {
   AUDIT_EVENT_UNSPECIFIED = 0,
-  /** AUDIT_EVENT_RECEIVED - The gateway accepted the message for processing. */
+  /**
+   * AUDIT_EVENT_RECEIVED - The gateway accepted the message for processing. No longer written (since 2026-12): ROUTED
+   * and REFUSED carry the reception (at, identity, trace, payload hash); kept to read older trails.
+   */
   AUDIT_EVENT_RECEIVED = 1,
   /** AUDIT_EVENT_REFUSED - The gateway refused it (reason, fields). */
   AUDIT_EVENT_REFUSED = 2,
@@ -178,8 +181,8 @@ export interface AuditRecord {
   /** The declared origin ("ncb:FR", ...). */
   origin: string;
   /**
-   * Who acted: the authenticated sender for RECEIVED/REFUSED/ROUTED, the reader for deliveries,
-   * the operator or NCB for configuration changes.
+   * Who acted: the authenticated sender for REFUSED/ROUTED (and RECEIVED in older trails), the
+   * reader for deliveries, the operator or NCB for configuration changes.
    */
   identity: string;
   traceId: string;
