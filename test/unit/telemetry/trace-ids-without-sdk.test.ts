@@ -6,7 +6,7 @@ import {
 } from '../../../src/telemetry/kafka-headers-carrier';
 import { gatewayReceiveSpan, sendSpan } from '../../../src/telemetry/gateway-spans';
 import { readerProcessSpan } from '../../../src/telemetry/reader-spans';
-import { parseTraceparent } from '../../../src/telemetry/trace-context';
+import { childContext, parseTraceparent } from '../../../src/telemetry/trace-context';
 import { currentTraceIds } from '../../../src/telemetry/trace-ids';
 
 // No startTelemetry in this file: the OpenTelemetry API is its no-op self, as in library tests
@@ -16,6 +16,15 @@ const W3C_TRACE = /^(?!0{32})[0-9a-f]{32}$/;
 const W3C_SPAN = /^(?!0{16})[0-9a-f]{16}$/;
 
 describe('trace ids with no SDK installed', () => {
+  it('draws distinct, well-formed ids across many refills of the random pool', () => {
+    const roots = Array.from({ length: 5_000 }, () => childContext(undefined));
+    expect(
+      roots.every((c) => /^[0-9a-f]{32}$/.test(c.traceId) && /^[0-9a-f]{16}$/.test(c.spanId)),
+    ).toBe(true);
+    expect(new Set(roots.map((c) => c.traceId)).size).toBe(roots.length);
+    expect(new Set(roots.map((c) => c.spanId)).size).toBe(roots.length);
+  });
+
   it('currentTraceIds falls back to fresh W3C ids outside any span', () => {
     const first = currentTraceIds();
     const second = currentTraceIds();
