@@ -35,27 +35,33 @@ function strictDecoder<T extends object>(
   codec: { decode(bytes: Uint8Array): T; create(): T },
 ): (bytes: Buffer) => T {
   return (bytes) => {
-    const problem = findWireProblem(schema, typeName, bytes) ?? undecodable(codec, bytes);
-    if (problem === undefined) return codec.decode(bytes);
-    let decoded: T | undefined;
-    try {
-      if (problem.decodable) decoded = codec.decode(bytes); // for its message id, if any
-    } catch {
-      decoded = undefined;
-    }
-    const marked: T & Marked = Object.assign(decoded ?? codec.create(), { [MALFORMED]: problem });
+    const wireProblem = findWireProblem(schema, typeName, bytes);
+    const decoded = decodeOrProblem(codec, bytes, wireProblem?.decodable !== false);
+    const problem = wireProblem ?? decoded.problem;
+    if (problem === undefined && decoded.value !== undefined) return decoded.value;
+    // Decoded as far as it could be, for its message id if any.
+    const marked: T & Marked = Object.assign(decoded.value ?? codec.create(), {
+      [MALFORMED]: problem,
+    });
     return marked;
   };
 }
 
-/** What the generated decoder still refuses after the wire check (should be nothing). */
-function undecodable(codec: { decode(bytes: Uint8Array): unknown }, bytes: Buffer) {
+/**
+ * The request decoded once (the generated decoder may still refuse what the wire check passed:
+ * that should be nothing), or why it could not be. `attempt` false: not even tried.
+ */
+function decodeOrProblem<T>(
+  codec: { decode(bytes: Uint8Array): T },
+  bytes: Buffer,
+  attempt: boolean,
+): { value?: T; problem?: WireProblem } {
+  if (!attempt) return {};
   try {
-    codec.decode(bytes);
-    return undefined;
+    return { value: codec.decode(bytes) };
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    return { decodable: false, field: '', description: `is not protobuf: ${why}` };
+    return { problem: { decodable: false, field: '', description: `is not protobuf: ${why}` } };
   }
 }
 
