@@ -17,7 +17,8 @@ export interface ReceiveSpanInput {
   readonly parent?: Context;
   /** The authenticated identity's URN (`intelroute.sender`). */
   readonly sender?: string;
-  readonly message?: MessageSpanFacts;
+  /** Or a function giving them: called only when the span is recorded. */
+  readonly message?: MessageSpanFacts | (() => MessageSpanFacts);
 }
 
 /**
@@ -32,16 +33,18 @@ export function gatewayReceiveSpan(input: ReceiveSpanInput): SpanScope {
       const parent = input.parent ?? parentOf(input.metadata);
       return startScope(
         `${GATEWAY_RPC_SERVICE}/${input.method}`,
-        {
+        () => ({
           kind: SpanKind.SERVER,
           attributes: {
             [ATTR.rpcSystem]: 'grpc',
             [ATTR.rpcService]: GATEWAY_RPC_SERVICE,
             [ATTR.rpcMethod]: clip(input.method),
             ...(input.sender === undefined ? {} : { [ATTR.sender]: clip(input.sender) }),
-            ...messageAttributes(input.message),
+            ...messageAttributes(
+              typeof input.message === 'function' ? input.message() : input.message,
+            ),
           },
-        },
+        }),
         parent,
       );
     },
@@ -138,7 +141,7 @@ export interface SendScope extends SpanScope {
 export function sendSpan(parent: SpanScope, input: SendSpanInput): SendScope {
   const scope = startScope(
     `send ${clip(input.topic)}`,
-    {
+    () => ({
       kind: SpanKind.PRODUCER,
       attributes: {
         [ATTR.messagingSystem]: 'kafka',
@@ -148,7 +151,7 @@ export function sendSpan(parent: SpanScope, input: SendSpanInput): SendScope {
         [ATTR.messagingMessageId]: clip(input.messageId),
         [ATTR.messagingKafkaMessageKey]: clip(input.key),
       },
-    },
+    }),
     parent.context,
   );
   const headers = injectTraceHeaders(scope.context);

@@ -33,7 +33,7 @@ export function readerProcessSpan(input: ProcessSpanInput): SpanScope {
     () =>
       startScope(
         `process ${clip(input.topic)}`,
-        {
+        () => ({
           kind: SpanKind.CONSUMER,
           attributes: {
             [ATTR.messagingSystem]: 'kafka',
@@ -48,7 +48,7 @@ export function readerProcessSpan(input: ProcessSpanInput): SpanScope {
               : { [ATTR.messagingKafkaMessageKey]: clip(input.key) }),
             ...messageAttributes(input.message),
           },
-        },
+        }),
         extractTraceContext(input.headers),
       ),
     () => inertScope(),

@@ -50,17 +50,20 @@ export interface SpanScope {
  * Starts a span under `parent` (default: the root context, i.e. a new trace unless `parent`
  * carries a span). When the result has no valid ids (no SDK and no valid parent) a non-recording
  * span with fresh ids stands in, so the scope's children and headers share one trace id.
+ * `options` may be a function: it is called only when the span is recorded, so attributes of
+ * a span that goes nowhere are never built.
  */
 export function startScope(
   name: string,
-  options: SpanOptions,
+  options: SpanOptions | (() => SpanOptions),
   parent: Context = ROOT_CONTEXT,
 ): SpanScope {
   return safely(
     `starting span ${name}`,
     () => {
       if (!areSpansExported()) return contextOnlyScope(parent);
-      const started = intelrouteTracer().startSpan(name, options, parent);
+      const spanOptions = typeof options === 'function' ? options() : options;
+      const started = intelrouteTracer().startSpan(name, spanOptions, parent);
       const ids = traceIdsOf(started.spanContext());
       if (ids !== undefined) return new Scope(started, parent, ids);
       const fresh = freshTraceIds();

@@ -183,7 +183,7 @@ async function publishOne(
     method,
     metadata: call.metadata,
     sender: identity.urn,
-    message: { ...envelopeEcho(envelope), originCountry: labels.originCountry },
+    message: () => ({ ...envelopeEcho(envelope), originCountry: labels.originCountry }),
   });
   deps.metrics.messageReceived(labels);
   const early = gate(deps, identity, request);
