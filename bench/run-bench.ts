@@ -47,6 +47,7 @@ import {
 } from './phases';
 import { measureThroughput, type SizeThroughput } from './throughput';
 import { runValidatorBench } from './validator-bench';
+import { measureIdempotencyMemoryInChild } from './idempotency-memory';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
 
@@ -61,6 +62,7 @@ type Measured = Omit<
   | 'machine'
   | 'broker'
   | 'validator'
+  | 'idempotency'
   | 'targets'
 >;
 
@@ -70,6 +72,8 @@ async function main(options: BenchOptions): Promise<void> {
   log(`${machine.cores} cores, ${machine.cpuModel}, load ${machine.loadAverageAtStart.join(' ')}`);
   log('validator alone (one core, nothing else running yet)');
   const validator = runValidatorBench({ durationMs: options.quick ? 1000 : 3000 });
+  log('idempotency memory alone (250,000 ids, a child with --expose-gc)');
+  const idempotency = measureIdempotencyMemoryInChild();
   const broker = await openBroker(process.env, log);
   const runId = newRunId();
   const interrupted = (signal: NodeJS.Signals): void => {
@@ -96,6 +100,7 @@ async function main(options: BenchOptions): Promise<void> {
         partitions: BENCH_PARTITIONS,
       },
       validator: { perSecPerCore: validator.perSecPerCore, payloadBytes: validator.payloadBytes },
+      idempotency,
       ...measured,
     };
     const results: BenchResults = {

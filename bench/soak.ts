@@ -44,6 +44,8 @@ export interface SoakResult {
   /** The soak gateway's idempotency cache bound (set by the caller). */
   readonly idempotencyMaxEntries?: number;
   readonly ack: LatencySummary;
+  /** The highest p99 publish->ack of any chunk (30 s) of the soak: "throughout". */
+  readonly worstChunkP99Ms: number;
   /** RSS and live heap every sample, for plotting: [minutes, rssMb, liveHeapMb]. */
   readonly series: ReadonlyArray<readonly [number, number, number]>;
 }
@@ -53,6 +55,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const startedAt = Date.now();
   const heapBefore = options.gateway.probeSamples().length;
   const latencies: number[] = [];
+  const chunkP99Ms: number[] = [];
   let acked = 0;
   let refused = 0;
   const publishers = Publishers.open({
@@ -69,11 +72,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         warmupMs: 0,
       });
       for (const latency of result.latenciesMs) latencies.push(latency);
+      chunkP99Ms.push(summarizeLatencies(result.latenciesMs).p99Ms);
       acked += result.acked;
       refused += result.refused;
       const rss = options.gateway.memory().rssMb;
       options.log(
-        `  soak ${round1((Date.now() - startedAt) / 60_000)} min: RSS ${round1(rss)} MB, ${acked} acked`,
+        `  soak ${round1((Date.now() - startedAt) / 60_000)} min: RSS ${round1(rss)} MB, ${acked} acked, p99 ack ${chunkP99Ms[chunkP99Ms.length - 1]} ms`,
       );
     }
   } finally {
@@ -108,6 +112,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     liveHeapBytesPerMessage:
       acked === 0 ? 0 : Math.round(((last(heap) - first(heap)) * 1024 * 1024) / acked),
     ack: summarizeLatencies(latencies),
+    worstChunkP99Ms: Math.max(0, ...chunkP99Ms),
     series: rss.map((p) => [round2(p.x), round1(p.y), round1(nearest(heap, p.x))]),
   };
 }

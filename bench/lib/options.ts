@@ -21,7 +21,7 @@ export const USAGE = `usage: npm run bench -- [--soak] [--soak-minutes N] [--no-
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   let messages = 40_000;
   let soak = false;
-  let soakMinutes = 5;
+  let soakMinutes = 10;
   let profile = true;
   let latencySeconds = 20;
   let quick = false;

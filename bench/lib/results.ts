@@ -1,5 +1,6 @@
 /** The shape of `bench/results/<date>.json` (one run). Figures at 1 KB sit at the top level. */
 import type { CeilingResult } from '../ceiling';
+import type { IdempotencyMemoryResult } from '../idempotency-memory';
 import type { LatencyPoint } from '../latency';
 import type { ProfileResult } from '../profile';
 import type { SoakResult } from '../soak';
@@ -88,6 +89,8 @@ export interface BenchResults {
   };
   readonly memory: MemoryFigures;
   readonly validator: { readonly perSecPerCore: number; readonly payloadBytes: number };
+  /** The idempotency memory alone: live heap per accepted id (bench/idempotency-memory.ts). */
+  readonly idempotency: IdempotencyMemoryResult;
   readonly profile?: ProfileResult;
   readonly targets: readonly TargetCheck[];
 }
