@@ -13,7 +13,7 @@ import type { BenchCertificates } from './lib/certs';
 import type { GatewayProcess } from './lib/gateway-process';
 import { ROUTED_TOPICS } from './lib/messages';
 import { Publishers, openLoop, type OpenLoopResult } from './lib/publishers';
-import { sleep, summarizeLatencies, type LatencySummary } from './lib/stats';
+import { round2, sleep, summarizeLatencies, type LatencySummary } from './lib/stats';
 import type { StreamSetting } from './gateway-throughput';
 
 export interface LatencyOptions {
@@ -39,6 +39,31 @@ export interface LatencyPoint extends LatencySummary {
    * above the point is at saturation: its latencies measure the queue, not the gateway.
    */
   readonly utilisation?: number;
+  /** The gateway's event loop and GC during the run (from its probe): what stalls it. */
+  readonly gatewayStalls?: GatewayStalls;
+}
+
+export interface GatewayStalls {
+  /** Highest p99 of any probe interval, and the max, of the event-loop delay, ms. */
+  readonly loopP99Ms: number;
+  readonly loopMaxMs: number;
+  /** Longest GC pause, and the share of the run's time spent in GC pauses. */
+  readonly gcMaxMs: number;
+  readonly gcShare: number;
+}
+
+/** The stalls the gateway's probe saw between `fromMs` and `toMs` (epoch ms). */
+function stallsBetween(gateway: GatewayProcess, fromMs: number, toMs: number): GatewayStalls {
+  const samples = gateway.probeSamples().filter((s) => s.atMs > fromMs && s.atMs <= toMs);
+  const most = (pick: (s: (typeof samples)[number]) => number | undefined): number =>
+    round2(Math.max(0, ...samples.map((s) => pick(s) ?? 0)));
+  const gcMs = samples.reduce((sum, s) => sum + (s.gcTotalMs ?? 0), 0);
+  return {
+    loopP99Ms: most((s) => s.loopP99Ms),
+    loopMaxMs: most((s) => s.loopMaxMs),
+    gcMaxMs: most((s) => s.gcMaxMs),
+    gcShare: round2(gcMs / Math.max(1, toMs - fromMs)),
+  };
 }
 
 /** publish→ack percentiles at `ratePerSec`. */
@@ -48,12 +73,17 @@ export async function runAckLatency(
 ): Promise<LatencyPoint> {
   const publishers = openPublishers(options);
   try {
+    const startedAt = Date.now();
     const result = await openLoop(publishers, options.payload, {
       ratePerSec,
       durationMs: options.durationMs,
       warmupMs: options.warmupMs,
     });
-    return point(result, result.latenciesMs);
+    const measuredFrom = startedAt + options.warmupMs;
+    return {
+      ...point(result, result.latenciesMs),
+      gatewayStalls: stallsBetween(options.gateway, measuredFrom, Date.now()),
+    };
   } finally {
     await publishers.close();
   }

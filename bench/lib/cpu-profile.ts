@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { GATEWAY_STAGES, type StageRule } from './profile-stages';
 
 interface CallFrame {
   readonly functionName: string;
@@ -41,6 +42,8 @@ export interface ProfileSummary {
   readonly busyMs: number;
   readonly topFunctions: readonly SelfTimeEntry[];
   readonly topModules: readonly SelfTimeEntry[];
+  /** Busy time per gateway stage (see profile-stages.ts), largest first. */
+  readonly stages: readonly SelfTimeEntry[];
 }
 
 /** Only '(idle)' is idle: '(program)' is native work (TLS, HTTP/2 framing, syscalls). */
@@ -60,6 +63,19 @@ export function summarizeCpuProfile(
   });
   const functions = new Map<string, number>();
   const modules = new Map<string, number>();
+  const stages = new Map<string, number>();
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parentOf.set(child, node.id);
+  const stageOf = (id: number): string => {
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+      const frame = byId.get(at)?.callFrame;
+      const text = `${frame === undefined ? '' : shortUrl(frame.url, projectDir)} ${frame?.functionName ?? ''}`;
+      const rule = GATEWAY_STAGES.find((r: StageRule) => r.pattern.test(text));
+      if (rule !== undefined) return rule.stage;
+    }
+    return 'other (timers, promises, native)';
+  };
   let busyUs = 0;
   for (const [id, us] of selfUs) {
     const frame = byId.get(id)?.callFrame;
@@ -69,11 +85,13 @@ export function summarizeCpuProfile(
     functions.set(key, (functions.get(key) ?? 0) + us);
     const owner = moduleOf(frame, projectDir);
     modules.set(owner, (modules.get(owner) ?? 0) + us);
+    const stage = stageOf(id);
+    stages.set(stage, (stages.get(stage) ?? 0) + us);
   }
-  const rank = (totals: Map<string, number>): SelfTimeEntry[] =>
+  const rank = (totals: Map<string, number>, limit = top): SelfTimeEntry[] =>
     [...totals]
       .sort((a, b) => b[1] - a[1])
-      .slice(0, top)
+      .slice(0, limit)
       .map(([name, us]) => ({
         name,
         selfMs: Math.round(us / 1000),
@@ -85,6 +103,7 @@ export function summarizeCpuProfile(
     busyMs: Math.round(busyUs / 1000),
     topFunctions: rank(functions),
     topModules: rank(modules),
+    stages: rank(stages, GATEWAY_STAGES.length + 1),
   };
 }
 
@@ -122,6 +141,8 @@ export function formatProfileSummary(summary: ProfileSummary, rows = 20): string
     ...summary.topModules
       .slice(0, 12)
       .map((e) => `  ${pad(e.selfMs, 7)} ${pad(e.percent, 5)}  ${e.name}`),
+    '  busy ms   %     stage (innermost owning frame)',
+    ...summary.stages.map((e) => `  ${pad(e.selfMs, 7)} ${pad(e.percent, 5)}  ${e.name}`),
   ];
   return lines.join('\n');
 }

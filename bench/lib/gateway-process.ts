@@ -47,6 +47,12 @@ export interface ProbeSample {
   readonly arrayBuffers: number;
   /** True when a full GC ran just before this sample. */
   readonly gc: boolean;
+  /** Event-loop delay since the previous sample: p99 and max, ms (older probes: absent). */
+  readonly loopP99Ms?: number;
+  readonly loopMaxMs?: number;
+  /** GC pauses since the previous sample: the longest and their sum, ms. */
+  readonly gcMaxMs?: number;
+  readonly gcTotalMs?: number;
 }
 
 /**

@@ -178,6 +178,13 @@ export function formatTable(results: BenchResults): string {
     ),
     ...results.latency.ack.map((p) => latencyRow('publish->ack', p)),
     ...results.latency.endToEnd.map((p) => latencyRow('publish->reader', p)),
+    ...results.latency.ack.flatMap((p) =>
+      p.gatewayStalls === undefined
+        ? []
+        : [
+            `  gateway at ${p.offeredPerSec}/s: event-loop delay p99 ${p.gatewayStalls.loopP99Ms} ms, max ${p.gatewayStalls.loopMaxMs} ms; longest GC pause ${p.gatewayStalls.gcMaxMs} ms, GC ${Math.round(p.gatewayStalls.gcShare * 100)} % of the time`,
+          ],
+    ),
     '',
     `memory: gateway peak RSS (VmHWM) ${results.memory.peakRssMb} MB at full load (idle ${results.memory.idleRssMb} MB); heap used peak ${results.memory.peakHeapUsedMb} MB of ${results.memory.peakHeapTotalMb} MB`,
   );
