@@ -1,3 +1,4 @@
+import { backoffDelayMs as exponentialBackoffMs } from '../core/backoff';
 import { IntelrouteError } from '../core/errors';
 
 /** How a failed attempt is retried: bounded attempts, exponential backoff with jitter. */
@@ -64,7 +65,7 @@ export function compileRetryPolicy(
 
 /**
  * How long to wait after failed attempt number `attempt` (1-based): the exponential delay,
- * capped, jittered, and never shorter than the gateway's RetryInfo delay.
+ * jittered, capped (core/backoff), and never shorter than the gateway's RetryInfo delay.
  * @param random a number in [0, 1): Math.random in production, fixed in tests
  */
 export function backoffDelayMs(
@@ -73,10 +74,9 @@ export function backoffDelayMs(
   retryDelayMs: number | undefined,
   random: () => number = Math.random,
 ): number {
-  const exponential = policy.initialBackoffMs * policy.multiplier ** Math.max(0, attempt - 1);
-  const capped = Math.min(policy.maxBackoffMs, exponential);
-  const jittered = capped * (1 + policy.jitter * (2 * random() - 1));
-  return Math.round(Math.max(jittered, retryDelayMs ?? 0));
+  const { initialBackoffMs: initialMs, maxBackoffMs: maxMs, multiplier, jitter } = policy;
+  const delay = exponentialBackoffMs(attempt, { initialMs, maxMs, multiplier, jitter }, random);
+  return Math.max(delay, Math.round(retryDelayMs ?? 0));
 }
 
 function definedOnly(input: RetryPolicyInput): RetryPolicyInput {

@@ -1,4 +1,8 @@
-/** How a failing attempt is retried: exponential, capped, with jitter. */
+/**
+ * How a failing attempt is retried: exponential, capped, with jitter. The one backoff of the
+ * code base: readers' handler retries, offset commits, system publishers, the Kafka writer's
+ * reconnection, kafkajs-retriable admin calls and the client SDK's retries all use it.
+ */
 export interface BackoffPolicy {
   /** Wait after the first failed attempt. */
   readonly initialMs: number;

@@ -1,3 +1,4 @@
+import { backoffDelayMs } from '../core/backoff';
 import type { Logger } from '../telemetry/logger';
 
 export interface ReconnectLoopOptions {
@@ -8,8 +9,10 @@ export interface ReconnectLoopOptions {
 }
 
 /**
- * Retries `attempt` with exponential backoff and full jitter until it succeeds or `cancel()` is
- * called. One loop at a time: `begin()` while running is a no-op.
+ * Retries `attempt` with exponential backoff and full jitter (core/backoff, jitter 1: anywhere
+ * from no wait to twice the step) until it succeeds or `cancel()` is called. The first attempt
+ * waits too, so writers thrown off together do not reconnect together. One loop at a time:
+ * `begin()` while running is a no-op.
  */
 export class ReconnectLoop {
   private running = false;
@@ -33,11 +36,14 @@ export class ReconnectLoop {
   }
 
   private async loop(): Promise<void> {
-    let delay = this.options.initialDelayMs ?? 200;
-    const maxDelay = this.options.maxDelayMs ?? 5000;
+    const policy = {
+      initialMs: this.options.initialDelayMs ?? 200,
+      maxMs: this.options.maxDelayMs ?? 5000,
+      jitter: 1,
+    };
     try {
       for (let attempt = 1; !this.cancelled; attempt++) {
-        await this.sleep(Math.random() * delay);
+        await this.sleep(backoffDelayMs(attempt, policy));
         if (this.cancelled) return;
         try {
           await this.options.attempt();
@@ -48,7 +54,6 @@ export class ReconnectLoop {
             { attempt, err: error instanceof Error ? error.message : String(error) },
             'Kafka still unavailable',
           );
-          delay = Math.min(maxDelay, delay * 2);
         }
       }
     } finally {

@@ -2,7 +2,7 @@ import { isIntelrouteError } from '../../core/errors';
 import type { IntelrouteMetrics } from '../../telemetry/intelroute-metrics';
 import type { Logger } from '../../telemetry/logger';
 import type { TransactionalWriter, WriteJob } from '../transactional-writer';
-import { backoffDelayMs, type BackoffPolicy } from './backoff';
+import { backoffDelayMs, type BackoffPolicy } from '../../core/backoff';
 import { pauseWithHeartbeat } from './heartbeat-wait';
 
 /** The writer and retry settings of a stream's commit transactions. */

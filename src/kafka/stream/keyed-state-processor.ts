@@ -5,7 +5,7 @@ import { partitionForKey } from '../murmur2-partitioner';
 import type { StreamRecord } from '../stream-record';
 import { TransactionalWriter } from '../transactional-writer';
 import { checkAlignedTopics } from './aligned-topics';
-import type { BackoffPolicy } from './backoff';
+import type { BackoffPolicy } from '../../core/backoff';
 import { commitTransaction, type CommitContext } from './commit-transaction';
 import { awaitWithHeartbeat } from './heartbeat-wait';
 import { PartitionStores } from './partition-stores';

@@ -2,7 +2,7 @@
  * The read side: the consumer runtime every reader runs on, the reference readers' sinks, the
  * contact-point directory and the subscription core behind gRPC Subscribe.
  */
-export { backoffDelayMs, type BackoffPolicy } from '../../kafka/stream/backoff';
+export { backoffDelayMs, type BackoffPolicy } from '../../core/backoff';
 export { DedupeWindow } from './dedupe/dedupe-window';
 export { ProcessedIds, type ProcessedIdsOptions } from './dedupe/processed-ids';
 export {

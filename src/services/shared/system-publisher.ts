@@ -1,4 +1,4 @@
-import { backoffDelayMs } from '../../kafka/stream/backoff';
+import { backoffDelayMs } from '../../core/backoff';
 import {
   createGatewayClient,
   isRetriableRefusal,

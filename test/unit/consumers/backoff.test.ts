@@ -1,4 +1,4 @@
-import { backoffDelayMs } from '../../../src/kafka/stream/backoff';
+import { backoffDelayMs } from '../../../src/core/backoff';
 
 describe('backoffDelayMs', () => {
   const policy = { initialMs: 200, maxMs: 5000 };

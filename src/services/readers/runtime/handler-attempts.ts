@@ -1,7 +1,7 @@
 import { isIntelrouteError } from '../../../core/errors';
 import type { Logger } from '../../../telemetry/logger';
 import type { SpanScope } from '../../../telemetry/span-scope';
-import { backoffDelayMs, type BackoffPolicy } from '../../../kafka/stream/backoff';
+import { backoffDelayMs, type BackoffPolicy } from '../../../core/backoff';
 import type { MessageHandler, ReaderDelivery } from './reader-types';
 
 /** How often, and how far apart, a failing handler is tried. */

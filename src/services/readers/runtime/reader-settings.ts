@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { IntelrouteConfig } from '../../../config';
-import type { BackoffPolicy } from '../../../kafka/stream/backoff';
+import type { BackoffPolicy } from '../../../core/backoff';
 
 /** The compiled settings of a reader: config values with defaults resolved, units in names. */
 export interface ReaderSettings {

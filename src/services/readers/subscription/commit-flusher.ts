@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isIntelrouteError } from '../../../core/errors';
 import type { ConsumerOffset, TransactionalWriter } from '../../../kafka/transactional-writer';
 import type { Logger } from '../../../telemetry/logger';
-import { backoffDelayMs, type BackoffPolicy } from '../../../kafka/stream/backoff';
+import { backoffDelayMs, type BackoffPolicy } from '../../../core/backoff';
 import type { ReaderEvent } from '../runtime/reader-events';
 
 /** The writer and retry settings of a subscription's commits. */
