@@ -11,16 +11,12 @@
  * An integrated address pays the same wallet as the standard address made of its two keys; it
  * only tags the payment. Vendors hand each buyer a different one, so its normal form is that
  * standard address: two buyers' integrated addresses for one vendor link. Other prefixes
- * (testnet, stagenet) with a valid checksum → `wrong-network`.
+ * (testnet, stagenet) with a valid checksum → `wrong-network`. Codec: `@scure/base`'s base58xmr.
  */
-import { BASE58_ALPHABET } from './base58check';
+import { base58xmr } from '@scure/base';
 import { keccak256 } from './keccak';
 import { accepted, refused, type Normalised } from './selector-types';
 
-/** Characters per block of n bytes, n = 0…8 (Monero's `encoded_block_sizes`). */
-const BLOCK_CHARS = [0, 2, 3, 5, 6, 7, 9, 10, 11] as const;
-const FULL_BLOCK_BYTES = 8;
-const FULL_BLOCK_CHARS = 11;
 const STANDARD = { prefix: 18, bytes: 69 } as const;
 const SUBADDRESS = { prefix: 42, bytes: 69 } as const;
 const INTEGRATED = { prefix: 19, bytes: 77 } as const;
@@ -43,43 +39,17 @@ export function normaliseMoneroAddress(text: string): Normalised {
 
 /** Decodes Monero block base58; undefined when a character, block length or value is invalid. */
 export function decodeMoneroBase58(text: string): Buffer | undefined {
-  const chunks: Buffer[] = [];
-  for (let start = 0; start < text.length; start += FULL_BLOCK_CHARS) {
-    const block = text.slice(start, start + FULL_BLOCK_CHARS);
-    const size = (BLOCK_CHARS as readonly number[]).indexOf(block.length);
-    const decoded = size <= 0 ? undefined : decodeBlock(block, size);
-    if (decoded === undefined) return undefined;
-    chunks.push(decoded);
+  try {
+    const bytes = base58xmr.decode(text);
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  } catch {
+    return undefined;
   }
-  return Buffer.concat(chunks);
 }
 
 /** Encodes bytes in Monero block base58. */
 export function encodeMoneroBase58(bytes: Uint8Array): string {
-  let text = '';
-  for (let start = 0; start < bytes.length; start += FULL_BLOCK_BYTES) {
-    const block = bytes.subarray(start, start + FULL_BLOCK_BYTES);
-    let value = BigInt(`0x${Buffer.from(block).toString('hex')}`);
-    let chars = '';
-    for (let i = 0; i < (BLOCK_CHARS[block.length] ?? 0); i += 1) {
-      chars = BASE58_ALPHABET[Number(value % 58n)] + chars;
-      value /= 58n;
-    }
-    text += chars;
-  }
-  return text;
-}
-
-function decodeBlock(block: string, size: number): Buffer | undefined {
-  let value = 0n;
-  for (const char of block) {
-    const digit = BASE58_ALPHABET.indexOf(char);
-    if (digit === -1) return undefined;
-    value = value * 58n + BigInt(digit);
-  }
-  // 11 characters can hold more than 8 bytes: such a block is no encoding of any bytes.
-  if (value >= 1n << BigInt(8 * size)) return undefined;
-  return Buffer.from(value.toString(16).padStart(2 * size, '0'), 'hex');
+  return base58xmr.encode(bytes);
 }
 
 function standardAddress(keys: Uint8Array): string {
