@@ -2,9 +2,13 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import { IntelrouteError } from '../errors';
 import { guardedFormats } from './guarded-formats';
 import { structureLimitsFor, type StructureLimits } from './json-structure';
+import { readerBreaks } from './schema-compat';
 import { readSchemaSources, type SchemaSource } from './schema-files';
 import { lintSchema } from './schema-lint';
 import { isJsonObject, type JsonObject } from './schema-walk';
+
+/** The top-level annotation by which a new version declares what it breaks (schema-compat). */
+export const READER_BREAKS_KEYWORD = 'x-reader-breaks';
 
 /** The JSON Schema dialect every payload schema declares. */
 export const SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
@@ -66,6 +70,7 @@ export function buildSchemaRegistry(
   options: SchemaRegistryOptions = {},
 ): SchemaRegistry {
   const ajv = new Ajv2020({ strict: true, allErrors: true, formats: guardedFormats() });
+  ajv.addKeyword({ keyword: READER_BREAKS_KEYWORD, schemaType: 'array' });
   const problems: string[] = [];
   const compiled = new Map<string, Map<number, CompiledSchema>>();
   for (const source of sources) {
@@ -74,6 +79,7 @@ export function buildSchemaRegistry(
     else versionMap(compiled, source.type).set(source.version, result);
   }
   const retired = retiredSets(compiled, options.retiredVersions ?? {}, problems);
+  problems.push(...undeclaredReaderBreaks(compiled, sources));
   if (sources.length === 0) problems.push('no schema found');
   if (problems.length > 0) {
     const list = problems.map((p) => `- ${p}`).join('\n');
@@ -139,6 +145,42 @@ function firstInvalidExample(validate: ValidateFunction, examples: unknown): str
   const errors = (validate.errors ?? []).slice(0, 3);
   const text = errors.map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`).join('; ');
   return `examples[${index}] does not validate: ${text}`;
+}
+
+/**
+ * Version N+1 of a type may break what readers of version N rely on (schema-compat) only by
+ * saying so: its top-level `x-reader-breaks` lists each break exactly as readerBreaks words it.
+ * An undeclared break, or a declared one that is not there, is a problem.
+ */
+function undeclaredReaderBreaks(
+  compiled: ReadonlyMap<string, ReadonlyMap<number, CompiledSchema>>,
+  sources: readonly SchemaSource[],
+): string[] {
+  const problems: string[] = [];
+  for (const [type, versions] of compiled) {
+    for (const [version, newer] of versions) {
+      const older = versions.get(version - 1);
+      if (older === undefined) continue;
+      const found = readerBreaks(older.schema, newer.schema);
+      const declared = stringList(newer.schema[READER_BREAKS_KEYWORD]);
+      const file = sources.find((s) => s.type === type && s.version === version)?.file ?? type;
+      for (const change of found.filter((f) => !declared.includes(f))) {
+        problems.push(
+          `${file}: breaks readers of v${version - 1} without declaring it in "${READER_BREAKS_KEYWORD}": ${change}`,
+        );
+      }
+      for (const change of declared.filter((d) => !found.includes(d))) {
+        problems.push(
+          `${file}: "${READER_BREAKS_KEYWORD}" declares a break that is not there: ${change}`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
 function retiredSets(

@@ -84,24 +84,15 @@ describe('message_type and schema_version', () => {
   });
   test('a version without a schema is UNSUPPORTED_SCHEMA_VERSION, listing the accepted ones', () => {
     const violation = expectOnlyViolation(
-      check(report({ schemaVersion: 2 })),
+      check(report({ schemaVersion: 3 })),
       'UNSUPPORTED_SCHEMA_VERSION',
       'schema_version',
       'enum',
     );
-    expect(violation.message).toContain('accepted: 1');
+    expect(violation.message).toContain('accepted: 1, 2');
   });
   test('a retired version is UNSUPPORTED_SCHEMA_VERSION while the newer one is accepted', () => {
-    const v1 = sources.find(
-      (s) => s.type === 'online-vendor-report' && s.version === 1,
-    ) as SchemaSource;
-    const v2: SchemaSource = {
-      ...v1,
-      file: v1.file.replace('v1.json', 'v2.json'),
-      version: 2,
-      text: v1.text.replace('/online-vendor-report/v1.json', '/online-vendor-report/v2.json'),
-    };
-    const retiring = buildSchemaRegistry([...sources, v2], {
+    const retiring = buildSchemaRegistry(sources, {
       retiredVersions: { 'online-vendor-report': [1] },
     });
     expectOnlyViolation(

@@ -48,6 +48,7 @@ describe('loadSchemaRegistry on the repository schemas', () => {
       'information-response/v1',
       'link-alert/v1',
       'online-vendor-report/v1',
+      'online-vendor-report/v2',
       'request-overdue-notice/v1',
       'seizure-report/v1',
       'training-event/v1',
