@@ -6,7 +6,7 @@ import type { GatewayEvent, MessageFacts } from './gateway-events';
 /**
  * The audit entries of one written job: ROUTED for an accepted message (with the offsets its
  * records landed at), REFUSED for a refusal, DUPLICATE for a retry answered from memory,
- * RULES_RELOADED / GRANTS_CHANGED for configuration. Never payload. One entry per decision: it
+ * RULES_RELOADED / GRANTS_CHANGED / SCHEMAS_RELOADED for configuration. Never payload. One entry per decision: it
  * carries the reception (time, sender, trace, payload hash), which a separate RECEIVED entry
  * (written before 2026-12) only repeated.
  */
@@ -51,10 +51,7 @@ export function gatewayAuditFields({ job, locations }: LandedJob<GatewayEvent>):
       case 'config':
         return [
           auditFields({
-            event:
-              event.what === 'rules'
-                ? AuditEvent.AUDIT_EVENT_RULES_RELOADED
-                : AuditEvent.AUDIT_EVENT_GRANTS_CHANGED,
+            event: CONFIG_EVENTS[event.what],
             at: event.at,
             description: event.description,
             changes: { ...event.changes },
@@ -63,6 +60,12 @@ export function gatewayAuditFields({ job, locations }: LandedJob<GatewayEvent>):
     }
   });
 }
+
+const CONFIG_EVENTS = {
+  rules: AuditEvent.AUDIT_EVENT_RULES_RELOADED,
+  grants: AuditEvent.AUDIT_EVENT_GRANTS_CHANGED,
+  schemas: AuditEvent.AUDIT_EVENT_SCHEMAS_RELOADED,
+} as const;
 
 function messageFields(facts: MessageFacts, event: AuditEvent): AuditFields {
   return auditFields({

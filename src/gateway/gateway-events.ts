@@ -41,10 +41,10 @@ export interface DuplicateEvent {
   readonly facts: MessageFacts;
 }
 
-/** Routing rules or grants were reloaded (or a reload was rejected). */
+/** Routing rules, grants or payload schemas were reloaded (or a reload was rejected). */
 export interface ConfigEvent {
   readonly kind: 'config';
-  readonly what: 'rules' | 'grants';
+  readonly what: 'rules' | 'grants' | 'schemas';
   readonly at: Date;
   readonly description: string;
   readonly changes: Readonly<Record<string, string>>;

@@ -24,9 +24,8 @@ import { Lifecycle } from '../core/lifecycle';
 import { KafkaLiveness } from '../kafka/kafka-liveness';
 import { loadRuleSet, type RuleSet } from '../core/routing';
 import { noopIntelrouteMetrics, type IntelrouteMetrics, type Logger } from '../telemetry';
-import { loadSchemaRegistry } from '../core/validation';
 import { gatewayAuditFields } from './gateway-audit';
-import type { GatewayEvent } from './gateway-events';
+import type { ConfigEvent, GatewayEvent } from './gateway-events';
 import { ConnectionGuard } from './grpc/connection-guard';
 import { GatewayServer } from './grpc/gateway-server';
 import { publishHandler, publishStreamHandler } from './grpc/publish-handlers';
@@ -42,6 +41,8 @@ import { IdempotencyParticipant, loadIdempotencyStore } from './idempotency-part
 import { IdempotencyStore } from './idempotency-store';
 import { PublishPipeline } from './publish-pipeline';
 import { WatchedDocument } from './watched-document';
+import { WatchedSchemas } from './watched-schemas';
+import { errorText } from '../core/errors';
 
 export interface GatewayDeps {
   readonly config: GatewayConfig;
@@ -73,6 +74,7 @@ export class Gateway {
   private readonly metrics: IntelrouteMetrics;
   private readonly openCalls = new OpenCalls();
   private rules!: WatchedDocument<RuleSet>;
+  private schemas!: WatchedSchemas;
   private grants: WatchedDocument<GrantTable> | undefined;
   private writer!: TransactionalWriter<GatewayEvent>;
   private pipeline!: PublishPipeline;
@@ -184,6 +186,7 @@ export class Gateway {
     await this.server.start();
     this.server.setServing(this.canServe());
     this.rules.watch();
+    this.schemas.watch();
     this.grants?.watch();
     this.lifecycle.started();
     this.logger.info(
@@ -205,6 +208,7 @@ export class Gateway {
   /** SIGHUP: re-read rules, grants and the CRL now. */
   reload(): void {
     this.rules.reload();
+    this.schemas.reload();
     this.grants?.reload();
     try {
       this.credentials.reloadCrl();
@@ -225,6 +229,7 @@ export class Gateway {
     const grace = this.deps.config.shutdownGraceMs;
     this.server?.setServing(false);
     this.rules?.close();
+    this.schemas?.close();
     this.grants?.close();
     await withTimeout(this.streams.drainAll(), grace);
     // Ends every Subscribe call (acks received are committed; unacked deliveries come again).
@@ -239,9 +244,16 @@ export class Gateway {
 
   private loadDocuments() {
     const { config } = this.deps;
-    const registry = loadSchemaRegistry({
+    this.schemas = new WatchedSchemas({
       schemasDir: config.schemasDir,
       retiredVersions: config.retiredSchemaVersions,
+      logger: this.logger,
+      onChange: (added) =>
+        this.recordConfig('schemas', 'payload schemas reloaded', {
+          added: added.join(', '),
+        }),
+      onRejected: (error) =>
+        this.recordConfig('schemas', `payload schemas reload rejected: ${errorText(error)}`, {}),
     });
     const policy = loadPublishPolicy(readFileSync(config.policyFile, 'utf8'));
     this.rules = new WatchedDocument({
@@ -264,7 +276,7 @@ export class Gateway {
       });
     }
     return {
-      registry,
+      registry: this.schemas,
       policy,
       rules: () => this.rules.current,
       grants: () => this.grants?.current ?? EMPTY_GRANTS,
@@ -358,7 +370,7 @@ export class Gateway {
   }
 
   private recordConfig(
-    what: 'rules' | 'grants',
+    what: ConfigEvent['what'],
     description: string,
     changes: Record<string, string>,
   ): void {

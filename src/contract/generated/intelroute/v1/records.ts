@@ -34,6 +34,8 @@ export enum AuditEvent {
   AUDIT_EVENT_RULES_RELOADED = 9,
   /** AUDIT_EVENT_DUPLICATE - A retried message id was answered with the first result. */
   AUDIT_EVENT_DUPLICATE = 10,
+  /** AUDIT_EVENT_SCHEMAS_RELOADED - The payload schemas were reloaded (versions added, in `changes`), or a reload was rejected. */
+  AUDIT_EVENT_SCHEMAS_RELOADED = 11,
 }
 
 export function auditEventFromJSON(object: any): AuditEvent {
@@ -71,6 +73,9 @@ export function auditEventFromJSON(object: any): AuditEvent {
     case 10:
     case "AUDIT_EVENT_DUPLICATE":
       return AuditEvent.AUDIT_EVENT_DUPLICATE;
+    case 11:
+    case "AUDIT_EVENT_SCHEMAS_RELOADED":
+      return AuditEvent.AUDIT_EVENT_SCHEMAS_RELOADED;
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum AuditEvent");
   }
@@ -100,6 +105,8 @@ export function auditEventToJSON(object: AuditEvent): string {
       return "AUDIT_EVENT_RULES_RELOADED";
     case AuditEvent.AUDIT_EVENT_DUPLICATE:
       return "AUDIT_EVENT_DUPLICATE";
+    case AuditEvent.AUDIT_EVENT_SCHEMAS_RELOADED:
+      return "AUDIT_EVENT_SCHEMAS_RELOADED";
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum AuditEvent");
   }
