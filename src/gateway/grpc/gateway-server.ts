@@ -1,12 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
-import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { PackageDefinition } from '@grpc/proto-loader';
+import type { FileDescriptorProto } from '@bufbuild/protobuf/wkt';
 import type http2 from 'node:http2';
 import { IntelrouteError } from '../../core/errors';
 import { wireSchemaOf } from '../../contract/wire-check';
 import type { IntelGatewayServer } from '../../contract/generated/intelroute/v1/gateway';
 import type { ConnectionGuard } from './connection-guard';
+import { createReflectionService, loadServedFileDescriptors } from './reflection-service';
 import { strictGatewayService } from './strict-requests';
 
 export const GATEWAY_SERVICE_NAME = 'intelroute.v1.IntelGateway';
@@ -16,8 +17,13 @@ export interface GatewayServerOptions {
   readonly port: number;
   readonly credentials: grpc.ServerCredentials;
   readonly handlers: IntelGatewayServer;
-  /** The contract's descriptors (reflection, strict request reading). */
+  /** The contract's descriptors (strict request reading). */
   readonly contract: PackageDefinition;
+  /**
+   * What server reflection describes, by real file name (default: loadServedFileDescriptors(),
+   * read from proto/ and the health and reflection packages when the server is constructed).
+   */
+  readonly reflectionFiles?: readonly FileDescriptorProto[];
   readonly maxReceiveMessageBytes: number;
   readonly maxConcurrentStreamsPerConnection: number;
   readonly keepaliveTimeMs: number;
@@ -52,7 +58,9 @@ export class GatewayServer {
     });
     this.server.addService(strictGatewayService(wireSchemaOf(options.contract)), options.handlers);
     this.health.addToServer(this.server);
-    new ReflectionService(options.contract).addToServer(this.server);
+    createReflectionService(options.reflectionFiles ?? loadServedFileDescriptors()).addToServer(
+      this.server,
+    );
   }
 
   get port(): number {
