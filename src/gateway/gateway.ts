@@ -163,6 +163,7 @@ export class Gateway {
       settings: readerSettings(this.deps.readers),
       defaultMaxInFlight: this.deps.readers.readers.subscriptionDefaultMaxInFlight,
       maxInFlightLimit: this.deps.readers.readers.subscriptionMaxInFlightLimit,
+      metrics: this.metrics,
       ...(this.deps.signer === undefined ? {} : { signer: this.deps.signer }),
     });
     await this.subscriptions.start();
@@ -352,6 +353,7 @@ export class Gateway {
             this.recordSubscribeRefusal(identity, stream, refusal),
           isRevoked: this.credentials.isRevoked,
           openCalls: this.openCalls,
+          metrics: this.metrics,
         }),
       },
     });

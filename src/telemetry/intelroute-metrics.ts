@@ -1,12 +1,37 @@
+import { createNoopMeter, metrics, type Meter, type ObservableResult } from '@opentelemetry/api';
 import {
-  createNoopMeter,
-  type Meter,
-  type ObservableGauge,
-  type ObservableResult,
-} from '@opentelemetry/api';
-import { countryLabel, messageTypeLabel, nameLabel, reasonLabel } from './metric-labels';
-import { METRIC, PRODUCE_DURATION_BUCKETS_MS } from './metric-names';
-import { reportSwallowed, safely } from './never-throw';
+  createCallDurationMetrics,
+  type CallDurationMetrics,
+  type Component,
+} from './call-duration-metrics';
+import { addTo, observeGauge } from './instrument-calls';
+import {
+  attributesBy1,
+  attributesBy2,
+  attributesBy3,
+  countryLabel,
+  messageTypeLabel,
+  nameLabel,
+  reasonLabel,
+} from './metric-labels';
+import { METRIC } from './metric-names';
+import { createSubscribeMetrics, type SubscribeMetrics } from './subscribe-metrics';
+import { INSTRUMENTATION_SCOPE } from './tracer';
+
+export type {
+  Component,
+  GatewayMethod,
+  ProduceLabels,
+  PublishMethod,
+  PublishOutcomeLabel,
+} from './call-duration-metrics';
+export { secondsSince } from './call-duration-metrics';
+export type {
+  SubscribeResumeReason,
+  SubscribeStreamKind,
+  SubscribeStreamMetrics,
+  SubscriptionSample,
+} from './subscribe-metrics';
 
 /** Labels of a message counter. */
 export interface MessageLabels {
@@ -21,13 +46,14 @@ export interface ConsumerLagSample {
   readonly lag: number;
 }
 
-/** Typed call sites for every intelroute instrument. No method ever throws. */
-export interface IntelrouteMetrics {
+/**
+ * Typed call sites for every intelroute instrument. No method ever throws. Recording reuses one
+ * attribute object per label combination: nothing is built per message.
+ */
+export interface IntelrouteMetrics extends CallDurationMetrics, SubscribeMetrics {
   messageReceived(labels: MessageLabels): void;
   messageAccepted(labels: MessageLabels): void;
   messageRefused(labels: MessageLabels & { readonly reason: string }): void;
-  /** One Kafka transaction's duration; `outcome`: ok | error | timeout. */
-  produceDuration(ms: number, labels: ProduceLabels): void;
   /** A reader finished a record: delivered | dead-lettered | duplicate. */
   readerMessage(labels: { readonly group: string; readonly outcome: ReaderOutcome }): void;
   auditWriteFailed(labels: { readonly component: Component; readonly reason: string }): void;
@@ -56,12 +82,7 @@ export interface ConnectionCounts {
   readonly descriptors?: number;
 }
 
-export type Component = 'gateway' | 'reader';
 export type ReaderOutcome = 'delivered' | 'dead-lettered' | 'duplicate';
-export type ProduceLabels = {
-  readonly component: Component;
-  readonly outcome: 'ok' | 'error' | 'timeout';
-};
 export type LagReading = Iterable<ConsumerLagSample> | Promise<Iterable<ConsumerLagSample>>;
 
 /**
@@ -70,29 +91,42 @@ export type LagReading = Iterable<ConsumerLagSample> | Promise<Iterable<Consumer
  */
 export function createIntelrouteMetrics(meter: Meter): IntelrouteMetrics {
   const i = createInstruments(meter);
-  const guard = (work: () => void) => safely('recording a metric', work, () => undefined);
+  const messages = attributesBy2((type, country) => ({
+    message_type: type,
+    origin_country: country,
+  }));
+  const refusals = attributesBy3((type, country, reason) => ({
+    message_type: type,
+    origin_country: country,
+    reason,
+  }));
+  const byGroup = attributesBy2((group, outcome) => ({ consumer_group: group, outcome }));
+  const byComponent = attributesBy2((component, reason) => ({ component, reason }));
+  const byReason = attributesBy1((reason) => ({ reason }));
+  const message = (l: MessageLabels) =>
+    messages(messageTypeLabel(l.messageType), countryLabel(l.originCountry));
   return {
-    messageReceived: (l) => guard(() => i.received.add(1, messageAttributes(l))),
-    messageAccepted: (l) => guard(() => i.accepted.add(1, messageAttributes(l))),
+    ...createCallDurationMetrics(meter),
+    ...createSubscribeMetrics(meter),
+    messageReceived: (l) => addTo(i.received, message(l)),
+    messageAccepted: (l) => addTo(i.accepted, message(l)),
     messageRefused: (l) =>
-      guard(() => i.refused.add(1, { ...messageAttributes(l), reason: reasonLabel(l.reason) })),
-    produceDuration: (ms, l) =>
-      guard(() =>
-        i.produce.record(Math.max(0, ms), { component: l.component, outcome: l.outcome }),
+      addTo(
+        i.refused,
+        refusals(
+          messageTypeLabel(l.messageType),
+          countryLabel(l.originCountry),
+          reasonLabel(l.reason),
+        ),
       ),
-    readerMessage: (l) =>
-      guard(() =>
-        i.readerMessages.add(1, { consumer_group: nameLabel(l.group), outcome: l.outcome }),
-      ),
+    readerMessage: (l) => addTo(i.readerMessages, byGroup(nameLabel(l.group), l.outcome)),
     auditWriteFailed: (l) =>
-      guard(() =>
-        i.auditFailures.add(1, { component: l.component, reason: reasonLabel(l.reason) }),
-      ),
-    observeInFlight: (read) => observe(i.inFlight, (result) => result.observe(read())),
-    observeConsumerLag: (read) => observe(i.lag, (result) => observeLag(result, read)),
-    connectionClosed: (l) => guard(() => i.connectionsClosed.add(1, { reason: l.reason })),
+      addTo(i.auditFailures, byComponent(l.component, reasonLabel(l.reason))),
+    observeInFlight: (read) => observeGauge(i.inFlight, (result) => result.observe(read())),
+    observeConsumerLag: (read) => observeGauge(i.lag, (result) => observeLag(result, read)),
+    connectionClosed: (l) => addTo(i.connectionsClosed, byReason(l.reason)),
     observeConnections: (read) =>
-      observe(i.connectionsOpen, (result) => {
+      observeGauge(i.connectionsOpen, (result) => {
         const counts = read();
         result.observe(counts.connections, { kind: 'connections' });
         result.observe(counts.sessions, { kind: 'sessions' });
@@ -119,11 +153,6 @@ function createInstruments(meter: Meter) {
       'Audit records that could not be written',
       '{record}',
     ),
-    produce: meter.createHistogram(METRIC.produceDuration, {
-      description: 'Duration of one Kafka transaction, from write to commit',
-      unit: 'ms',
-      advice: { explicitBucketBoundaries: [...PRODUCE_DURATION_BUCKETS_MS] },
-    }),
     inFlight: gauge(METRIC.messagesInFlight, 'Messages being processed by the gateway'),
     connectionsClosed: counter(
       METRIC.connectionsClosed,
@@ -143,36 +172,14 @@ export function noopIntelrouteMetrics(): IntelrouteMetrics {
   return createIntelrouteMetrics(createNoopMeter());
 }
 
-function messageAttributes(labels: MessageLabels): Record<string, string> {
-  return {
-    message_type: messageTypeLabel(labels.messageType),
-    origin_country: countryLabel(labels.originCountry),
-  };
-}
-
-/** Adds a callback that can neither throw into the SDK nor be added twice by mistake. */
-function observe(
-  gauge: ObservableGauge,
-  report: (result: ObservableResult) => void | Promise<void>,
-): () => void {
-  const callback = async (result: ObservableResult): Promise<void> => {
-    try {
-      await report(result);
-    } catch (error) {
-      reportSwallowed('observing a gauge', error);
-    }
-  };
-  safely(
-    'adding a gauge callback',
-    () => gauge.addCallback(callback),
-    () => undefined,
-  );
-  return () =>
-    safely(
-      'removing a gauge callback',
-      () => gauge.removeCallback(callback),
-      () => undefined,
-    );
+/**
+ * The instruments on the global MeterProvider (the one `startTelemetry` registered; no-op when
+ * there is none), for a component its composition root built without a `metrics` dependency.
+ * The SDK hands back the same instruments for the same names, so the series are shared with the
+ * instruments `startTelemetry` returned. Call it at construction, after telemetry started.
+ */
+export function globalIntelrouteMetrics(): IntelrouteMetrics {
+  return createIntelrouteMetrics(metrics.getMeter(INSTRUMENTATION_SCOPE));
 }
 
 async function observeLag(result: ObservableResult, read: () => LagReading): Promise<void> {

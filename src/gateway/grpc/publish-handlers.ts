@@ -12,6 +12,8 @@ import {
   recordDecision,
   type IntelrouteMetrics,
 } from '../../telemetry';
+import { secondsSince } from '../../telemetry/intelroute-metrics';
+import { timeStreamCall, timeUnaryCall } from '../../telemetry/rpc-call-timer';
 import { envelopeEcho } from '../client-echo';
 import { isGatewayRefusal, refusal, type GatewayRefusal } from '../gateway-refusal';
 import type { PublishOutcome, PublishPipeline } from '../publish-pipeline';
@@ -45,7 +47,8 @@ type Call = grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerDuplexStream<unk
 export function publishHandler(
   deps: PublishHandlerDeps,
 ): grpc.handleUnaryCall<PublishRequest, PublishAck> {
-  return (call, callback) => {
+  return (call, untimedCallback) => {
+    const callback = timeUnaryCall(deps.metrics, 'Publish', call, untimedCallback);
     const identity = callIdentity(call, deps.insecureDev, deps.isRevoked);
     if (isGatewayRefusal(identity)) {
       refuseAtTheDoor(
@@ -75,6 +78,7 @@ export function publishStreamHandler(
   deps: PublishHandlerDeps,
 ): grpc.handleBidiStreamingCall<PublishRequest, PublishResult> {
   return (call) => {
+    timeStreamCall(deps.metrics, 'PublishStream', call);
     const identity = callIdentity(call, deps.insecureDev, deps.isRevoked);
     if (isGatewayRefusal(identity)) {
       refuseAtTheDoor(
@@ -177,6 +181,7 @@ async function publishOne(
   request: PublishRequest,
   method: 'Publish' | 'PublishStream',
 ): Promise<PublishOutcome> {
+  const started = performance.now();
   const envelope = request.envelope;
   const labels = messageLabels(envelope);
   const span = gatewayReceiveSpan({
@@ -188,7 +193,16 @@ async function publishOne(
   deps.metrics.messageReceived(labels);
   const early = gate(deps, identity, request);
   if (early !== undefined) {
-    return refuseAtTheDoor(deps, call, { envelope, who: identity.urn }, early, method, span);
+    const refused = refuseAtTheDoor(
+      deps,
+      call,
+      { envelope, who: identity.urn },
+      early,
+      method,
+      span,
+    );
+    deps.metrics.publishDuration(method, 'refused', secondsSince(started));
+    return refused;
   }
   const outcome: PublishOutcome = await span.run(() =>
     deps.pipeline.publish(envelope!, {
@@ -206,6 +220,7 @@ async function publishOne(
     deps.metrics.messageRefused({ ...labels, reason: outcome.refusal.reason });
     endReceiveSpan(span, outcome.refusal.status);
   }
+  deps.metrics.publishDuration(method, outcome.kind, secondsSince(started));
   return outcome;
 }
 

@@ -10,7 +10,12 @@ import {
   type SubscribeStart,
 } from '../../contract/generated/intelroute/v1/gateway';
 import type { Identity } from '../../identity/identity';
+import {
+  globalIntelrouteMetrics,
+  type IntelrouteMetrics,
+} from '../../telemetry/intelroute-metrics';
 import type { Logger } from '../../telemetry/logger';
+import { timeStreamCall } from '../../telemetry/rpc-call-timer';
 import {
   isGatewayRefusal,
   refusal,
@@ -33,6 +38,8 @@ export interface SubscribeHandlerDeps {
   readonly auditRefusal: (identity: string, asked: string, answer: GatewayRefusal) => void;
   readonly isRevoked: (serialNumber: string | undefined) => boolean;
   readonly openCalls: OpenCalls;
+  /** Default: the instruments of the global MeterProvider (those `startTelemetry` registered). */
+  readonly metrics?: IntelrouteMetrics;
 }
 
 type SubscribeCall = grpc.ServerDuplexStream<SubscribeRequest, SubscribeResponse>;
@@ -45,7 +52,9 @@ type SubscribeCall = grpc.ServerDuplexStream<SubscribeRequest, SubscribeResponse
 export function subscribeHandler(
   deps: SubscribeHandlerDeps,
 ): grpc.handleBidiStreamingCall<SubscribeRequest, SubscribeResponse> {
+  const metrics = deps.metrics ?? globalIntelrouteMetrics();
   return (call) => {
+    timeStreamCall(metrics, 'Subscribe', call);
     const identity = callIdentity(call, deps.insecureDev, deps.isRevoked);
     if (isGatewayRefusal(identity)) {
       deps.auditRefusal('unidentified', 'subscribe', identity);

@@ -71,24 +71,151 @@ describe('metrics on /metrics', () => {
     expect(body).not.toContain('x'.repeat(80));
   });
 
-  it('exposes the produce latency histogram with millisecond buckets from 1 to 1000', async () => {
+  it('exposes Kafka transactions as messaging.client.operation.duration, in seconds', async () => {
     telemetry.metrics.produceDuration(3, { component: 'gateway', outcome: 'ok' });
     telemetry.metrics.produceDuration(640, { component: 'gateway', outcome: 'ok' });
+    telemetry.metrics.produceDuration(12_000, { component: 'reader', outcome: 'timeout' });
     const { body } = await get(port, '/metrics');
+    const ok =
+      'messaging_system="kafka",messaging_operation_name="send",messaging_operation_type="send",component="gateway",outcome="ok",otel_scope_name="intelroute"';
     const bucket = (le: string) =>
-      sample(
-        body,
-        `intelroute_kafka_produce_duration_bucket{component="gateway",outcome="ok",otel_scope_name="intelroute",le="${le}"}`,
-      );
-    expect([bucket('1'), bucket('5'), bucket('500'), bucket('1000'), bucket('+Inf')]).toEqual([
+      sample(body, `messaging_client_operation_duration_seconds_bucket{${ok},le="${le}"}`);
+    expect([bucket('0.001'), bucket('0.005'), bucket('0.5'), bucket('1'), bucket('+Inf')]).toEqual([
       0, 1, 1, 2, 2,
     ]);
+    expect(sample(body, `messaging_client_operation_duration_seconds_sum{${ok}}`)).toBeCloseTo(
+      0.643,
+      9,
+    );
+    expect(body).toContain('# TYPE messaging_client_operation_duration_seconds histogram');
     expect(
       sample(
         body,
-        'intelroute_kafka_produce_duration_sum{component="gateway",outcome="ok",otel_scope_name="intelroute"}',
+        'messaging_client_operation_duration_seconds_count{messaging_system="kafka",messaging_operation_name="send",messaging_operation_type="send",component="reader",outcome="timeout",error_type="timeout",otel_scope_name="intelroute"}',
       ),
-    ).toBe(643);
+    ).toBe(1);
+    expect(body).not.toContain('intelroute_kafka_produce_duration');
+  });
+
+  it('exposes rpc.server.call.duration per method and status code, in seconds', async () => {
+    telemetry.metrics.rpcCallEnded('Publish', 0, 0.004);
+    telemetry.metrics.rpcCallEnded('Publish', 3, 0.0005);
+    telemetry.metrics.rpcCallEnded('Subscribe', 1, 125);
+    telemetry.metrics.rpcCallEnded('PublishStream', 99, 0.02); // not a gRPC code: UNKNOWN
+    const { body } = await get(port, '/metrics');
+    const series = (method: string, code: number) =>
+      `rpc_system="grpc",rpc_service="intelroute.v1.IntelGateway",rpc_method="${method}",rpc_grpc_status_code="${code}",otel_scope_name="intelroute"`;
+    expect(body).toContain('# TYPE rpc_server_call_duration_seconds histogram');
+    expect(
+      sample(body, `rpc_server_call_duration_seconds_bucket{${series('Publish', 0)},le="0.005"}`),
+    ).toBe(1);
+    expect(
+      sample(body, `rpc_server_call_duration_seconds_bucket{${series('Publish', 0)},le="0.0025"}`),
+    ).toBe(0);
+    expect(sample(body, `rpc_server_call_duration_seconds_count{${series('Publish', 3)}}`)).toBe(1);
+    expect(
+      sample(body, `rpc_server_call_duration_seconds_bucket{${series('Subscribe', 1)},le="300"}`),
+    ).toBe(1);
+    expect(
+      sample(body, `rpc_server_call_duration_seconds_bucket{${series('Subscribe', 1)},le="60"}`),
+    ).toBe(0);
+    expect(
+      sample(body, `rpc_server_call_duration_seconds_count{${series('PublishStream', 2)}}`),
+    ).toBe(1);
+  });
+
+  it('exposes the publish→result histogram by method and outcome, in seconds', async () => {
+    telemetry.metrics.publishDuration('PublishStream', 'ack', 0.008);
+    telemetry.metrics.publishDuration('PublishStream', 'refused', -1); // a clock step: 0
+    const { body } = await get(port, '/metrics');
+    const labels = (outcome: string) =>
+      `rpc_method="PublishStream",outcome="${outcome}",otel_scope_name="intelroute"`;
+    expect(
+      sample(body, `intelroute_publish_duration_seconds_bucket{${labels('ack')},le="0.0075"}`),
+    ).toBe(0);
+    expect(
+      sample(body, `intelroute_publish_duration_seconds_bucket{${labels('ack')},le="0.01"}`),
+    ).toBe(1);
+    expect(sample(body, `intelroute_publish_duration_seconds_sum{${labels('refused')}}`)).toBe(0);
+  });
+
+  it('exposes Subscribe: open subscriptions and unacked deliveries per stream, deliveries and resumes', async () => {
+    const inbox = telemetry.metrics.subscribeStream('country-inbox');
+    inbox.delivered();
+    inbox.delivered();
+    inbox.resumed('window');
+    telemetry.metrics.subscribeStream('secretariat').resumed('resubscribe');
+    let reads = 0;
+    const stop = telemetry.metrics.observeSubscriptions(() => [
+      { stream: 'country-inbox', unacked: reads++ + 2 },
+      { stream: 'country-inbox', unacked: 1 },
+      { stream: 'working-group', unacked: 0 },
+    ]);
+    const { body } = await get(port, '/metrics');
+    const scope = 'otel_scope_name="intelroute"';
+    const open = (stream: string) =>
+      sample(body, `intelroute_subscribe_subscriptions_open{stream="${stream}",${scope}}`);
+    expect([open('country-inbox'), open('secretariat'), open('working-group')]).toEqual([2, 0, 1]);
+    expect(
+      sample(body, `intelroute_subscribe_deliveries_unacked{stream="country-inbox",${scope}}`),
+    ).toBe(3);
+    expect(
+      sample(body, `intelroute_subscribe_deliveries_total{stream="country-inbox",${scope}}`),
+    ).toBe(2);
+    expect(
+      sample(
+        body,
+        `intelroute_subscribe_resumes_total{stream="country-inbox",reason="window",${scope}}`,
+      ),
+    ).toBe(1);
+    expect(
+      sample(
+        body,
+        `intelroute_subscribe_resumes_total{stream="secretariat",reason="resubscribe",${scope}}`,
+      ),
+    ).toBe(1);
+    stop();
+    await get(port, '/metrics');
+    expect(reads).toBe(1); // unregistered: not called again
+  });
+
+  it('exposes runtime metrics: event loop, GC, heap, RSS and CPU, named with their units', async () => {
+    // The delay gauges need a few 10 ms samples; allocation makes the young generation collect.
+    const garbage: number[][] = [];
+    for (let i = 0; i < 300_000; i++) garbage.push([i]);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    const { status, body } = await get(port, '/metrics');
+    expect(status).toBe(200);
+    const runtime =
+      'otel_scope_name="@opentelemetry/instrumentation-runtime-node",otel_scope_version="0.36.1"';
+    const utilization = sample(body, `nodejs_eventloop_utilization_ratio{${runtime}}`);
+    expect(utilization).toBeGreaterThan(0);
+    expect(utilization).toBeLessThanOrEqual(1);
+    expect(sample(body, `nodejs_eventloop_delay_p99_seconds{${runtime}}`)).toBeGreaterThan(0.005);
+    expect(
+      sample(
+        body,
+        `nodejs_eventloop_time_seconds_total{nodejs_eventloop_state="active",${runtime}}`,
+      ),
+    ).toBeGreaterThan(0);
+    expect(
+      sample(body, `v8js_memory_heap_used_bytes{v8js_heap_space_name="old_space",${runtime}}`),
+    ).toBeGreaterThan(1_000_000);
+    expect(body).toMatch(/^v8js_gc_duration_seconds_count\{v8js_gc_type="minor",/m);
+    expect(body).toMatch(/^v8js_gc_duration_seconds_bucket\{[^}]*le="0.0005"\}/m);
+    expect(
+      sample(body, 'process_memory_usage_bytes{otel_scope_name="intelroute"}'),
+    ).toBeGreaterThan(10_000_000);
+    expect(
+      sample(body, 'process_cpu_time_seconds_total{cpu_mode="user",otel_scope_name="intelroute"}'),
+    ).toBeGreaterThan(0);
+    expect(garbage.length).toBe(300_000);
+  });
+
+  it('answers in the text format Prometheus 2 and 3 accept', async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    await response.text();
   });
 
   it('reads the in-flight gauge and consumer lag from their callbacks at each scrape', async () => {

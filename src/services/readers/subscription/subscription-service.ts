@@ -6,6 +6,12 @@ import {
 import { auditTopicsFor } from '../../../audit';
 import { IntelrouteError } from '../../../core/errors';
 import type { TransactionalWriter } from '../../../kafka/transactional-writer';
+import {
+  globalIntelrouteMetrics,
+  type IntelrouteMetrics,
+  type SubscribeStreamKind,
+  type SubscriptionSample,
+} from '../../../telemetry/intelroute-metrics';
 import type { Logger } from '../../../telemetry/logger';
 import { streamTopics, subscriberGroup, type StreamSelector } from '../reader-streams';
 import type { ReaderEvent } from '../runtime/reader-events';
@@ -43,6 +49,8 @@ export interface SubscriptionServiceOptions {
   readonly maxInFlightLimit: number;
   /** Signs the service's audit chain heads (the gateway's signer). */
   readonly signer?: HeadSigner;
+  /** Default: the instruments of the global MeterProvider (those `startTelemetry` registered). */
+  readonly metrics?: IntelrouteMetrics;
 }
 
 /**
@@ -56,9 +64,15 @@ export class SubscriptionService {
   private connection: OwnedKafkaConnection | undefined;
   private writer: TransactionalWriter<ReaderEvent> | undefined;
   private readonly logger: Logger;
+  private readonly metrics: IntelrouteMetrics;
+  /** Metrics only: each subscription's stream kind, and the identities served before. */
+  private readonly streamKinds = new WeakMap<Subscription, SubscribeStreamKind>();
+  private readonly served = new Set<string>();
+  private unobserve: (() => void) | undefined;
 
   constructor(private readonly options: SubscriptionServiceOptions) {
     this.logger = options.logger.child({ component: 'subscriptions' });
+    this.metrics = options.metrics ?? globalIntelrouteMetrics();
   }
 
   /** Number of active subscriptions. */
@@ -80,6 +94,7 @@ export class SubscriptionService {
       auditTopics: auditTopicsFor(topicPrefix),
       ...(this.options.signer === undefined ? {} : { signer: this.options.signer }),
     });
+    this.unobserve ??= this.metrics.observeSubscriptions(() => this.samples());
   }
 
   /**
@@ -107,6 +122,9 @@ export class SubscriptionService {
       throw error;
     }
     this.active.set(urn, subscription);
+    if (this.served.has(urn))
+      this.metrics.subscribeStream(grant.stream.kind).resumed('resubscribe');
+    else this.served.add(urn);
     void subscription.whenStopped().then(() => {
       if (this.active.get(urn) === subscription) this.active.delete(urn);
     });
@@ -115,6 +133,8 @@ export class SubscriptionService {
 
   /** Stops every subscription (acks received are committed), then the writer. Idempotent. */
   async stop(): Promise<void> {
+    this.unobserve?.();
+    this.unobserve = undefined;
     const running = [...this.active.values()].filter((s): s is Subscription => s !== 'opening');
     await Promise.all(running.map((subscription) => subscription.stop()));
     await this.writer?.stop();
@@ -134,7 +154,7 @@ export class SubscriptionService {
       asked > 0 ? asked : this.options.defaultMaxInFlight,
       this.options.maxInFlightLimit,
     );
-    return new Subscription({
+    const subscription = new Subscription({
       kafka: this.options.kafka,
       logger: this.logger,
       writer,
@@ -146,6 +166,18 @@ export class SubscriptionService {
       settings,
       onDelivery: options.onDelivery,
       ...(options.onEnd === undefined ? {} : { onEnd: options.onEnd }),
+      metrics: this.metrics.subscribeStream(grant.stream.kind),
     });
+    this.streamKinds.set(subscription, grant.stream.kind);
+    return subscription;
+  }
+
+  /** Open subscriptions and their unacked deliveries, for the gauges. */
+  private *samples(): Iterable<SubscriptionSample> {
+    for (const subscription of this.active.values()) {
+      if (subscription === 'opening') continue;
+      const stream = this.streamKinds.get(subscription);
+      if (stream !== undefined) yield { stream, unacked: subscription.inFlight };
+    }
   }
 }

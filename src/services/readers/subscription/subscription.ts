@@ -1,6 +1,7 @@
 import { errorText, IntelrouteError } from '../../../core/errors';
 import type { Envelope } from '../../../contract/generated/intelroute/v1/envelope';
 import type { RecordLocation, TransactionalWriter } from '../../../kafka/transactional-writer';
+import type { SubscribeStreamMetrics } from '../../../telemetry/intelroute-metrics';
 import type { Logger } from '../../../telemetry/logger';
 import { decodeRecord } from '../runtime/decode-record';
 import { factsOf, type MessageFacts, type ReaderEvent } from '../runtime/reader-events';
@@ -43,6 +44,8 @@ export interface SubscriptionOptions {
   readonly onDelivery: (delivery: SubscriptionDelivery) => void;
   /** Called once when the subscription ended on its own (consumer crash), with the cause. */
   readonly onEnd?: (error: Error) => void;
+  /** Counts deliveries and resumes (the gauges read `inFlight`). */
+  readonly metrics?: SubscribeStreamMetrics;
 }
 
 /**
@@ -134,7 +137,10 @@ export class Subscription {
       [event],
       commitOffset === undefined ? undefined : this.offset(location, commitOffset),
     );
-    if (this.paused && this.tracker.inFlight < this.options.maxInFlight) this.resume();
+    if (this.paused && this.tracker.inFlight < this.options.maxInFlight) {
+      this.resume();
+      this.options.metrics?.resumed('window');
+    }
     return 'acked';
   }
 
@@ -196,6 +202,7 @@ export class Subscription {
     );
     this.tracker.reset();
     if (this.paused) this.resume();
+    this.options.metrics?.resumed('rebalance');
   }
 
   private async eachBatch(payload: PartitionBatch): Promise<void> {
@@ -225,6 +232,7 @@ export class Subscription {
   private deliver(delivery: SubscriptionDelivery): void {
     try {
       this.options.onDelivery(delivery);
+      this.options.metrics?.delivered();
     } catch (error) {
       // Unacked, so it comes again on the next subscription.
       this.logger.error(
