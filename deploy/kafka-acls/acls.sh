@@ -16,7 +16,10 @@
 #                       "gateway-<host>-<port>")
 #
 # Principals: User:reader-country-<CC> per country, User:secretariat-reader, User:wg-reader,
-# User:directory-reader, and the gateway's.
+# User:directory-reader, User:link-detector, User:request-ledger, and the gateway's. The gateway
+# (Subscribe) and the request ledger read every member country's inbox: they are granted the
+# "intel.v1.country." prefix, whatever COUNTRIES lists (only members' inboxes exist when topics
+# are made by `intelroute topics apply` and auto.create.topics.enable=false).
 # Each reader may READ its own topic(s) and its own consumer group, nothing else of the message
 # streams. Because every reader commits its offsets in a Kafka transaction together with its
 # processed marks and audit records, it also needs: WRITE on the processed, audit, audit-heads
@@ -58,6 +61,7 @@ SECRETARIAT="${P}intel.v1.secretariat"
 WORKING_GROUP="${P}intel.v1.wg.internet-drugs"
 IDEMPOTENCY="${P}intel.v1.idempotency"
 DIRECTORY="${P}intel.v1.directory.contact-points"
+INBOXES="${P}intel.v1.country."
 TOPIC_READER_GROUPS="intelroute-topic-reader-"
 
 # acl <principal> <literal|prefixed> <--topic|--group|--transactional-id|--cluster> <name|-> <op>...
@@ -73,11 +77,11 @@ acl() {
   if $APPLY; then "${cmd[@]}"; else printf '%q ' "${cmd[@]}" | sed 's/ $//'; echo; fi
 }
 
-# reader <principal> <group> <topic>...
-reader() {
+# reader_commits <principal> <group>: what committing as a reader of <group> takes (its group,
+# its transactional ids, the processed/audit/heads/dead-letter topics it writes in the commit
+# transaction and reloads, the throwaway groups that read a topic to its end).
+reader_commits() {
   local principal="$1" group="$2"
-  shift 2
-  for topic in "$@"; do acl "$principal" literal --topic "$topic" Read Describe; done
   acl "$principal" literal --group "$group" Read
   acl "$principal" prefixed --transactional-id "${group}." Write Describe
   for topic in "$PROCESSED" "$AUDIT" "$HEADS" "$DEADLETTER"; do
@@ -87,6 +91,24 @@ reader() {
   acl "$principal" literal --topic "$HEADS" Read
   acl "$principal" prefixed --group "$TOPIC_READER_GROUPS" Read Delete
   acl "$principal" literal --cluster - IdempotentWrite
+}
+
+# reader <principal> <group> <topic>...
+reader() {
+  local principal="$1" group="$2"
+  shift 2
+  for topic in "$@"; do acl "$principal" literal --topic "$topic" Read Describe; done
+  reader_commits "$principal" "$group"
+}
+
+# keyed_state <principal> <group> <input topic> <changelog topic>: a stage folding a keyed topic
+# into a compacted changelog in transactions (reloaded at start through throwaway groups).
+keyed_state() {
+  local principal="$1" group="$2" input="$3" changelog="$4"
+  acl "$principal" literal --topic "$input" Read Write Describe
+  acl "$principal" literal --topic "$changelog" Read Write Describe
+  acl "$principal" literal --group "$group" Read
+  acl "$principal" prefixed --transactional-id "${group}." Write Describe
 }
 
 echo "# intelroute ACLs (prefix \"$P\"), $( $APPLY && echo applied || echo dry run )"
@@ -100,11 +122,27 @@ reader "User:secretariat-reader" "${P}intelroute.reader.secretariat" "$SECRETARI
 echo "# working-group reader"
 reader "User:wg-reader" "${P}intelroute.reader.working-group" "$WORKING_GROUP"
 
-echo "# contact-point directory readers (intelroute directory show, the link detector)"
+echo "# contact-point directory readers (intelroute directory show)"
 D="User:directory-reader"
 acl "$D" literal --topic "$DIRECTORY" Read Describe
 acl "$D" prefixed --group "$TOPIC_READER_GROUPS" Read Delete
 acl "$D" prefixed --group "${P}intelroute.directory." Read Delete
+
+echo "# link detector (intelroute links run): Secretariat stream -> selectors -> link index"
+L="User:link-detector"
+acl "$L" literal --topic "$SECRETARIAT" Read Describe
+reader_commits "$L" "${P}intelroute.links.observer"
+keyed_state "$L" "${P}intelroute.links.index" "${P}intel.v1.selectors" "${P}intel.v1.links.state"
+acl "$L" literal --topic "$DIRECTORY" Read Describe
+acl "$L" prefixed --group "${P}intelroute.directory." Read Delete
+
+echo "# request ledger (intelroute requests run): every inbox and the Secretariat stream -> ledger"
+R="User:request-ledger"
+acl "$R" literal --topic "$SECRETARIAT" Read Describe
+acl "$R" prefixed --topic "$INBOXES" Read Describe
+reader_commits "$R" "${P}intelroute.requests.observer"
+keyed_state "$R" "${P}intelroute.requests.ledger" "${P}intel.v1.requests.events" \
+  "${P}intel.v1.requests.ledger"
 
 echo "# gateway: writes every intelroute topic, serves Subscribe (reads the streams as subscribers)"
 G="$GATEWAY_PRINCIPAL"
@@ -112,7 +150,7 @@ acl "$G" prefixed --topic "${P}intel.v1." Write Describe
 for topic in "$IDEMPOTENCY" "$HEADS" "$DIRECTORY" "$BROADCAST" "$SECRETARIAT" "$WORKING_GROUP"; do
   acl "$G" literal --topic "$topic" Read
 done
-for cc in "${COUNTRY_LIST[@]}"; do acl "$G" literal --topic "${P}intel.v1.country.$cc" Read; done
+acl "$G" prefixed --topic "$INBOXES" Read
 acl "$G" prefixed --group "${P}intelroute.subscriber." Read
 acl "$G" prefixed --group "$TOPIC_READER_GROUPS" Read Delete
 acl "$G" prefixed --transactional-id "$GATEWAY_TXN_PREFIX" Write Describe

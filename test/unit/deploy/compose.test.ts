@@ -7,6 +7,7 @@ import {
   isNonRootUser,
   isPinned,
   list,
+  networksOf,
   obj,
   readYaml,
   type Doc,
@@ -33,7 +34,13 @@ function hostPort(text: string): [string, string] {
 }
 
 function shareNetwork(a: string, b: string): boolean {
-  return list(service(a).networks).some((network) => list(service(b).networks).includes(network));
+  return networksOf(service(a)).some((network) => networksOf(service(b)).includes(network));
+}
+
+/** The names a service answers to on its networks: its own and its aliases. */
+function hostNames(name: string): string[] {
+  const aliases = Object.values(obj(service(name).networks)).flatMap((n) => list(obj(n).aliases));
+  return [name, ...aliases.map(String)];
 }
 
 describe('deploy/compose/docker-compose.yml', () => {
@@ -47,15 +54,29 @@ describe('deploy/compose/docker-compose.yml', () => {
         'kafka-1',
         'kafka-2',
         'kafka-3',
+        'link-detector',
         'otel-collector',
         'prometheus',
         'reader-country-fr',
         'reader-secretariat',
         'reader-working-group',
+        'request-ledger',
         'topics',
       ].sort(),
     );
     expect(service('topics').command).toEqual(['topics', 'apply']);
+    expect(service('link-detector').command).toEqual([
+      'links',
+      'run',
+      '--instance-id',
+      'link-detector-1',
+    ]);
+    expect(service('request-ledger').command).toEqual([
+      'requests',
+      'run',
+      '--instance-id',
+      'request-ledger-1',
+    ]);
     expect(
       ['reader-country-fr', 'reader-secretariat', 'reader-working-group'].map(
         (n) => service(n).command,
@@ -85,7 +106,7 @@ describe('deploy/compose/docker-compose.yml', () => {
   });
 
   it('declares every network and named volume it uses, uses every one it declares, and mounts existing files', () => {
-    const usedNetworks = new Set(Object.values(services).flatMap((s) => list(obj(s).networks)));
+    const usedNetworks = new Set(Object.values(services).flatMap((s) => networksOf(obj(s))));
     expect([...usedNetworks].sort()).toEqual(Object.keys(obj(compose.networks)).sort());
     const usedVolumes = new Set<string>();
     for (const [name, definition] of Object.entries(services)) {
@@ -136,7 +157,7 @@ describe('deploy/compose/docker-compose.yml', () => {
       expect(String(env(name).KAFKA_BROKERS).split(',')).toEqual(
         kafkaServices.map((k) => `${k}:9092`),
       );
-      expect(list(service(name).networks)).toContain('kafka');
+      expect(networksOf(service(name))).toContain('kafka');
     }
     for (const name of longRunning) {
       const [host, port] = hostPort(String(env(name).OTEL_EXPORTER_OTLP_ENDPOINT));
@@ -160,13 +181,35 @@ describe('deploy/compose/docker-compose.yml', () => {
     }
   });
 
-  it('gives each gateway and reader its own instance id (its Kafka transactional id)', () => {
+  it('lets the link detector and the ledger reach a gateway by a name its certificate carries', () => {
+    const init = list(service('certs').command).map(String).join('\n');
+    const hosts = (/certs init --dir \S+ --hosts (\S+)/.exec(init)?.[1] ?? '').split(',');
+    for (const name of ['link-detector', 'request-ledger']) {
+      const [host, port] = hostPort(String(env(name).INTELROUTE_SYSTEM_GATEWAY_ADDRESS));
+      expect(hosts).toContain(host);
+      const gateways = longRunning.filter(
+        (g) => list(service(g).command)[0] === 'gateway' && hostNames(g).includes(host),
+      );
+      expect(gateways.length).toBeGreaterThanOrEqual(2);
+      for (const gateway of gateways) {
+        expect(String(env(gateway).INTELROUTE_GATEWAY_PORT)).toBe(port);
+        expect(shareNetwork(name, gateway)).toBe(true);
+      }
+    }
+  });
+
+  it('gives each gateway, reader and system service its own instance id (its Kafka transactional id)', () => {
     const gateways = longRunning.filter((n) => n.startsWith('gateway-'));
     const readers = longRunning.filter((n) => n.startsWith('reader-'));
     expect(gateways).toHaveLength(2);
     expect(new Set(gateways.map((n) => env(n).INTELROUTE_GATEWAY_INSTANCE_ID)).size).toBe(2);
     expect(new Set(readers.map((n) => env(n).INTELROUTE_READER_INSTANCE_ID)).size).toBe(3);
     for (const name of gateways) expect(env(name).INTELROUTE_CERTS_DIR).toBeDefined();
+    const services = ['link-detector', 'request-ledger'].map((n) => {
+      const command = list(service(n).command).map(String);
+      return command[command.indexOf('--instance-id') + 1];
+    });
+    expect(new Set(services).size).toBe(2);
   });
 
   it('lets Prometheus scrape every intelroute process on its metrics port, and the collector on its own', () => {

@@ -42,6 +42,12 @@ export function obj(value: unknown): Doc {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Doc) : {};
 }
 
+/** The networks a Compose service joins, in either form (`[a, b]` or `{ a: {...}, b: {} }`). */
+export function networksOf(service: Doc): string[] {
+  const networks = service.networks;
+  return Array.isArray(networks) ? networks.map(String) : Object.keys(obj(networks));
+}
+
 /** A property as a list (empty when absent). */
 export function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];

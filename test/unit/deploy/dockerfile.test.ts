@@ -1,36 +1,51 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, PROJECT_ROOT } from '../../../src/config';
-import { DEPLOY, isPinned } from './deploy-files';
+import { isPinned } from './deploy-files';
+import { dockerfileStages, nodeMajor, type Stage } from './dockerfile-stages';
 
-interface Stage {
-  readonly image: string;
-  readonly name: string | undefined;
-  readonly lines: string[];
-}
+/** Docker's wildcards: `*` and `?` stay within a path segment, `**` crosses them. */
+const GLOB: Readonly<Record<string, string>> = {
+  '**': '.*',
+  '**/': '(?:.*/)?',
+  '*': '[^/]*',
+  '?': '[^/]',
+};
 
-/** The Dockerfile's stages (continuation lines joined, comments dropped), ARG defaults applied. */
-function stages(): Stage[] {
-  const text = readFileSync(path.join(DEPLOY, 'Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
-  const lines = text
+/**
+ * `.dockerignore` as Docker reads it: the last pattern matching a path, or one of its parent
+ * folders, decides; `!` re-includes. Patterns: `*`, `?` within a path segment, `**` across them.
+ */
+function dockerIgnore(file = path.join(PROJECT_ROOT, '.dockerignore')): (p: string) => boolean {
+  const rules = readFileSync(file, 'utf8')
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
-  const args = new Map<string, string>();
-  const result: Stage[] = [];
-  for (const line of lines) {
-    const arg = /^ARG (\w+)=(\S+)$/.exec(line);
-    if (arg !== null && result.length === 0) args.set(arg[1] as string, arg[2] as string);
-    const from = /^FROM (\S+)(?: AS (\S+))?$/i.exec(line);
-    if (from !== null) {
-      const image = (from[1] as string).replace(
-        /\$\{(\w+)\}/g,
-        (_all, name: string) => args.get(name) ?? '',
-      );
-      result.push({ image, name: from[2], lines: [] });
-    } else result.at(-1)?.lines.push(line);
-  }
-  return result;
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .map((line) => {
+      const include = line.startsWith('!');
+      const pattern = (include ? line.slice(1) : line).replace(/^\/+|\/+$/g, '');
+      const source = pattern
+        .split(/(\*\*\/?|\*|\?)/)
+        .map((part) => GLOB[part] ?? part.replace(/[.+^${}()|[\]\\]/g, '\\$&'))
+        .join('');
+      return { include, regex: new RegExp(`^${source}$`) };
+    });
+  return (relative) => {
+    const segments = relative.split('/');
+    const candidates = segments.map((_s, i) => segments.slice(0, i + 1).join('/'));
+    let excluded = false;
+    for (const rule of rules) {
+      if (candidates.some((c) => rule.regex.test(c))) excluded = !rule.include;
+    }
+    return excluded;
+  };
+}
+
+/** Every file under `dir` (relative to the project root). */
+function filesUnder(relative: string): string[] {
+  const full = path.join(PROJECT_ROOT, relative);
+  if (!statSync(full).isDirectory()) return [relative];
+  return readdirSync(full).flatMap((name) => filesUnder(`${relative}/${name}`));
 }
 
 /** The top-level entries the code reads as `path.join(PROJECT_ROOT, '<entry>', ...)` at run time. */
@@ -51,7 +66,7 @@ function projectRootReads(dir = path.join(PROJECT_ROOT, 'src')): Set<string> {
 }
 
 describe('deploy/Dockerfile', () => {
-  const all = stages();
+  const all = dockerfileStages();
   const runtime = all.at(-1) as Stage;
   const build = all[0] as Stage;
 
@@ -96,5 +111,52 @@ describe('deploy/Dockerfile', () => {
     expect(exposed).toEqual(
       expect.arrayContaining([String(config.gateway.port), String(config.telemetry.metricsPort)]),
     );
+  });
+
+  it('builds on a supported Node.js LTS line, not Node 20 (end of life 2026-04-30)', () => {
+    const majors = all.map((stage) => nodeMajor(stage.image));
+    for (const major of majors) {
+      expect(major).toBeDefined();
+      // Up to 26 only even lines become LTS; 20 reached its end of life on 2026-04-30.
+      expect(major as number).toBeGreaterThanOrEqual(22);
+      expect((major as number) % 2 === 0 || (major as number) >= 27).toBe(true);
+    }
+    // Build and run on the same Node: native modules and the npm ci result match.
+    expect(new Set(all.map((stage) => stage.image)).size).toBe(1);
+    // The code keeps supporting the older line it promises (package.json engines).
+    const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+      engines: { node: string };
+    };
+    const floor = Number(/(\d+)\./.exec(pkg.engines.node)?.[1]);
+    expect(Math.min(...(majors as number[]))).toBeGreaterThanOrEqual(floor);
+  });
+
+  it('sends the builder only what the Dockerfile copies (.dockerignore is an allowlist)', () => {
+    const ignored = dockerIgnore();
+    const sources = all
+      .flatMap((stage) => stage.lines)
+      .filter((l) => l.startsWith('COPY ') && !l.includes('--from='))
+      .flatMap((l) => l.split(/\s+/).slice(1, -1));
+    expect(sources.length).toBeGreaterThan(5);
+    for (const source of sources) {
+      for (const file of filesUnder(source.replace(/^\.\/|\/$/g, ''))) {
+        expect([file, ignored(file)]).toEqual([file, false]);
+      }
+    }
+    // Development keys, local settings, dependencies and build output stay out.
+    for (const file of [
+      '.intelroute/dev-certs/ca.key',
+      '.intelroute/dev-certs/server.key',
+      '.env',
+      'node_modules/kafkajs/package.json',
+      'dist/cli/main.js',
+      '.git/config',
+      '.cache/local-kafka/libs/kafka.jar',
+      'test/unit/deploy/compose.test.ts',
+      'bench/results/x.json',
+      'src/secrets/gateway.key',
+    ]) {
+      expect([file, ignored(file)]).toEqual([file, true]);
+    }
   });
 });

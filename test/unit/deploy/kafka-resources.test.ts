@@ -1,6 +1,8 @@
 import { loadConfig } from '../../../src/config';
 import { readerStream, type StreamSelector } from '../../../src/services/readers/reader-streams';
-import { TOPICS } from '../../../src/contract/topic-names';
+import { TOPICS, countryOfTopic, countryTopic } from '../../../src/contract/topic-names';
+import { linkDetectorGroups } from '../../../src/services/links/detector/link-detector';
+import { requestLedgerGroups } from '../../../src/services/requests/request-ledger';
 import { planTopics } from '../../../src/kafka/topic-plan';
 import { list, obj, type Doc } from './deploy-files';
 import { containers, nameOf, ofKind, readKustomization } from './kustomize-tree';
@@ -40,13 +42,45 @@ function streamOf(args: string[]): StreamSelector {
 
 /** The topics every process resumes from at start (its audit head; readers, their dedupe memory). */
 const SYSTEM_READS = [TOPICS.auditHeads, TOPICS.readersProcessed];
+/** What a reader's commit transaction writes: processed marks, audit records and heads, dead letters. */
+const COMMIT_WRITES = [TOPICS.readersProcessed, TOPICS.audit, TOPICS.auditHeads, TOPICS.deadLetter];
+/** Every member country's inbox, as one prefix. */
+const INBOXES = countryTopic('');
+const TOPIC_READER_GROUPS = 'prefix:intelroute-topic-reader-';
+
+const userNamed = (name: string) =>
+  ofKind(tree, 'KafkaUser').find((u) => nameOf(u) === name) as Doc;
+const literal = (names: readonly string[]) => names.map((n) => `literal:${n}`);
+const declaredTopics = ofKind(tree, 'KafkaTopic').map((t) => String(obj(t.spec).topicName));
 
 describe('Strimzi resources', () => {
+  it('uses the Strimzi v1 API and Kafka 4.x, without the annotations Strimzi 0.48+ ignores', () => {
+    const strimzi = tree.docs.filter((doc) =>
+      String(doc.apiVersion).startsWith('kafka.strimzi.io/'),
+    );
+    expect(strimzi.length).toBeGreaterThan(200);
+    for (const doc of strimzi) {
+      expect([doc.kind, nameOf(doc), doc.apiVersion]).toEqual([
+        doc.kind,
+        nameOf(doc),
+        'kafka.strimzi.io/v1',
+      ]);
+      const annotations = Object.keys(obj(obj(doc.metadata).annotations));
+      expect(
+        annotations.filter((a) => ['strimzi.io/kraft', 'strimzi.io/node-pools'].includes(a)),
+      ).toEqual([]);
+    }
+    const spec = obj(obj(kafka.spec).kafka);
+    const [major, minor] = String(spec.version).split('.').map(Number);
+    expect(major).toBeGreaterThanOrEqual(4);
+    // The metadata version names the same release line (4.3-IV0 for 4.3.x).
+    expect(String(spec.metadataVersion)).toMatch(new RegExp(`^${major}\\.${minor}-IV\\d+$`));
+    expect(obj(kafka.spec).zookeeper).toBeUndefined();
+    expect(spec.replicas).toBeUndefined();
+    expect(spec.storage).toBeUndefined();
+  });
+
   it('runs Kafka in KRaft mode with node pools: an odd controller quorum and brokers', () => {
-    expect(obj(obj(kafka.metadata).annotations)).toMatchObject({
-      'strimzi.io/node-pools': 'enabled',
-      'strimzi.io/kraft': 'enabled',
-    });
     const pools = ofKind(tree, 'KafkaNodePool');
     for (const pool of pools)
       expect(obj(obj(pool.metadata).labels)['strimzi.io/cluster']).toBe(cluster);
@@ -99,7 +133,9 @@ describe('Strimzi resources', () => {
   });
 
   it('lets each reader read only its own stream’s topics and its own group', () => {
-    const readers = ofKind(tree, 'StatefulSet');
+    const readers = ofKind(tree, 'StatefulSet').filter(
+      (set) => list(containers(set)[0]?.args)[0] === 'consume',
+    );
     expect(readers).toHaveLength(3);
     for (const reader of readers) {
       const stream = readerStream(streamOf(list(containers(reader)[0]?.args).map(String)), '');
@@ -130,11 +166,13 @@ describe('Strimzi resources', () => {
       TOPICS.workingGroup,
       TOPICS.contactPointDirectory,
     ];
-    const inboxes = config.topics.memberCountries.map((cc) => `intel.v1.country.${cc}`);
+    // Subscribe serves every member's inbox: one prefix, which names only the inboxes.
     expect(allowed(user, 'topic', 'Read')).toEqual(
-      [TOPICS.auditHeads, TOPICS.idempotency, ...streams, ...inboxes]
-        .map((t) => `literal:${t}`)
-        .sort(),
+      [...literal([TOPICS.auditHeads, TOPICS.idempotency, ...streams]), `prefix:${INBOXES}`].sort(),
+    );
+    const underPrefix = declaredTopics.filter((t) => t.startsWith(INBOXES));
+    expect(underPrefix.map((t) => countryOfTopic(t)).sort()).toEqual(
+      [...config.topics.memberCountries].sort(),
     );
     expect(allowed(user, 'topic', 'Read')).not.toContain(`literal:${TOPICS.audit}`);
     expect(allowed(user, 'group', 'Read')).toEqual([
@@ -155,6 +193,55 @@ describe('Strimzi resources', () => {
         nameOf(user),
         ['literal:kafka-cluster'],
       ]);
+    }
+  });
+
+  it('lets the link detector read the Secretariat stream and its own stages’ topics and groups', () => {
+    const user = userNamed('intelroute-link-detector');
+    const groups = linkDetectorGroups('');
+    const own = [TOPICS.linkSelectors, TOPICS.linkState];
+    expect(allowed(user, 'topic', 'Read')).toEqual(
+      literal([TOPICS.secretariat, TOPICS.contactPointDirectory, ...own, ...SYSTEM_READS]).sort(),
+    );
+    expect(allowed(user, 'topic', 'Write')).toEqual(literal([...own, ...COMMIT_WRITES]).sort());
+    expect(allowed(user, 'group', 'Read')).toEqual(
+      [
+        ...literal([groups.observer, groups.index]),
+        'prefix:intelroute.directory.',
+        TOPIC_READER_GROUPS,
+      ].sort(),
+    );
+    expect(allowed(user, 'transactionalId', 'Write')).toEqual(
+      [`prefix:${groups.index}.`, `prefix:${groups.observer}.`].sort(),
+    );
+  });
+
+  it('lets the request ledger read every inbox and the Secretariat stream, and its own stages’ topics', () => {
+    const user = userNamed('intelroute-request-ledger');
+    const groups = requestLedgerGroups('');
+    const own = [TOPICS.requestEvents, TOPICS.requestLedger];
+    expect(allowed(user, 'topic', 'Read')).toEqual(
+      [...literal([TOPICS.secretariat, ...own, ...SYSTEM_READS]), `prefix:${INBOXES}`].sort(),
+    );
+    expect(allowed(user, 'topic', 'Write')).toEqual(literal([...own, ...COMMIT_WRITES]).sort());
+    expect(allowed(user, 'group', 'Read')).toEqual(
+      [...literal([groups.ledger, groups.observer]), TOPIC_READER_GROUPS].sort(),
+    );
+    expect(allowed(user, 'transactionalId', 'Write')).toEqual(
+      [`prefix:${groups.ledger}.`, `prefix:${groups.observer}.`].sort(),
+    );
+  });
+
+  it('grants only topics that are declared (a literal names one, a prefix covers some)', () => {
+    for (const user of ofKind(tree, 'KafkaUser')) {
+      for (const acl of acls(user).filter((a) => a.type === 'topic')) {
+        const name = String(acl.name);
+        const covered =
+          acl.patternType === 'prefix'
+            ? declaredTopics.some((t) => t.startsWith(name))
+            : declaredTopics.includes(name);
+        expect([nameOf(user), name, covered]).toEqual([nameOf(user), name, true]);
+      }
     }
   });
 });

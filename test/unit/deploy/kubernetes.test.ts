@@ -48,6 +48,7 @@ function labelsMatch(selector: unknown, labels: unknown): boolean {
 }
 
 const templateLabels = (workload: Doc) => obj(obj(obj(workload.spec).template).metadata).labels;
+const componentOf = (workload: Doc) => obj(templateLabels(workload))['app.kubernetes.io/component'];
 
 describe('deploy/k8s (kustomize)', () => {
   it('references only files that exist, and every YAML parses', () => {
@@ -63,15 +64,22 @@ describe('deploy/k8s (kustomize)', () => {
     ).toBe(true);
   });
 
-  it('runs the gateway as a Deployment and the three reader kinds, with their commands', () => {
+  it('runs the gateway as a Deployment, the system services and the three reader kinds, with their commands', () => {
     expect(gateway).toBeDefined();
     expect(containers(gateway)[0]?.args).toEqual(['gateway']);
-    const readers = ofKind(tree, 'StatefulSet').map((s) => containers(s)[0]?.args);
-    expect(readers).toEqual([
+    const sets = ofKind(tree, 'StatefulSet');
+    const argsOf = (component: string) =>
+      sets.filter((s) => componentOf(s) === component).map((s) => containers(s)[0]?.args);
+    expect(argsOf('reader')).toEqual([
       ['consume', 'country', 'FR'],
       ['consume', 'secretariat'],
       ['consume', 'working-group'],
     ]);
+    expect(argsOf('link-detector')).toEqual([['links', 'run']]);
+    expect(argsOf('request-ledger')).toEqual([['requests', 'run']]);
+    expect(sets.map(componentOf).sort()).toEqual(
+      ['link-detector', 'reader', 'reader', 'reader', 'request-ledger'].sort(),
+    );
   });
 
   it('pins every container image, directly or through the kustomization’s images', () => {
@@ -169,14 +177,25 @@ describe('deploy/k8s (kustomize)', () => {
     expect(Number(obj(hpa.spec).minReplicas)).toBeGreaterThan(Number(obj(pdb.spec).minAvailable));
   });
 
-  it('names each pod its instance id, and gives each reader a headless Service', () => {
+  it('names each pod its instance id, and gives each StatefulSet a headless Service', () => {
     const instanceVariable = (w: Doc) =>
       w.kind === 'Deployment' ? 'INTELROUTE_GATEWAY_INSTANCE_ID' : 'INTELROUTE_READER_INSTANCE_ID';
-    for (const workload of workloads) {
+    const readersAndGateway = workloads.filter((w) =>
+      ['gateway', 'reader'].includes(String(componentOf(w))),
+    );
+    expect(readersAndGateway).toHaveLength(4);
+    for (const workload of readersAndGateway) {
       const entry = list((containers(workload)[0] as Doc).env)
         .map(obj)
         .find((e) => e.name === instanceVariable(workload));
       expect(obj(obj(entry?.valueFrom).fieldRef).fieldPath).toBe('metadata.name');
+    }
+    // `links run` and `requests run` take `<service>-<host name>` as instance id: a StatefulSet
+    // pod's host name is its name, stable across restarts, unless the pod spec overrides it.
+    for (const component of ['link-detector', 'request-ledger']) {
+      const set = ofKind(tree, 'StatefulSet').find((s) => componentOf(s) === component) as Doc;
+      expect(podSpec(set).hostname).toBeUndefined();
+      expect(list(containers(set)[0]?.args)).not.toContain('--instance-id');
     }
     for (const set of ofKind(tree, 'StatefulSet')) {
       const service = ofKind(tree, 'Service').find(
