@@ -92,7 +92,13 @@ export async function verifyCoordinators(kafka: KafkaClient, timeoutMs = 60_000)
   try {
     await admin.connect();
     await retryUntil(timeoutMs, () => admin.describeGroups([READINESS_TOPIC]));
-    await retryUntil(timeoutMs, () => producer.connect());
+    await retryUntil(timeoutMs, async () => {
+      // connect() alone asks the transaction coordinator nothing: kafkajs sends InitProducerId
+      // (FindCoordinator, then the transaction state topic's load) only when a transaction begins.
+      await producer.connect();
+      const transaction = await producer.transaction();
+      await transaction.abort();
+    });
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     throw new IntelrouteError('KAFKA_START_FAILED', `coordinators not ready: ${reason}`, { cause });
