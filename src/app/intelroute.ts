@@ -14,6 +14,7 @@ import type { SystemClientSettings } from '../services/shared/system-publisher';
 import { LocalKafkaCluster } from '../kafka/local';
 import type { IntelrouteMetrics, Logger } from '../telemetry';
 import { buildGateway } from './gateway';
+import { checkGatewayPortFree, checkKafkaReachable } from './startup-checks';
 import {
   buildLinkDetector,
   buildRequestLedger,
@@ -76,6 +77,8 @@ export async function startIntelroute(options: StartOptions): Promise<RunningInt
   });
   try {
     const allInOne = (options.mode ?? 'all-in-one') === 'all-in-one';
+    // Checks that fail in milliseconds first: nothing slow starts to be stopped again.
+    await checkGatewayPortFree(config, options.env);
     const { brokers, localKafka } = await kafkaOf(options, allInOne, stack);
     if (allInOne) await provisionTopics(config, brokers, logger);
     const dev = await withDevMaterial(config, logger);
@@ -109,7 +112,10 @@ async function kafkaOf(
   stack: Array<() => Promise<void>>,
 ): Promise<{ brokers: readonly string[]; localKafka: LocalKafkaCluster | null }> {
   const { config, logger } = options;
-  if (config.kafka.brokers !== null) return { brokers: config.kafka.brokers, localKafka: null };
+  if (config.kafka.brokers !== null) {
+    await checkKafkaReachable(config, config.kafka.brokers, options.env);
+    return { brokers: config.kafka.brokers, localKafka: null };
+  }
   if (!allInOne) {
     throw new IntelrouteError(
       'CONFIG_INVALID',
@@ -145,7 +151,8 @@ async function startSystemServices(
   for (const plan of plans) {
     const missing = missingForSystemService(config, plan.component);
     if (missing !== undefined) {
-      deps.logger.warn({ service: plan.name, why: missing }, `${plan.name} not started`);
+      // Not `service`: every line's `service` names the process (intelroute).
+      deps.logger.warn({ systemService: plan.name, why: missing }, `${plan.name} not started`);
       statuses.push({ name: plan.name, started: false, why: missing });
       continue;
     }

@@ -3,6 +3,7 @@ import { loadConfig, type IntelrouteConfig } from '../config';
 import { openKafkaConnection, type KafkaConnection } from '../kafka/kafka-connection';
 import { IntelrouteError, isIntelrouteError } from '../core/errors';
 import { createKafkaClient } from '../kafka/kafka-client';
+import { checkKafkaReachable } from '../app/startup-checks';
 import { createLogger, type Logger } from '../telemetry/logger';
 
 /** What every command action gets: the config (parsed once) and the process logger. */
@@ -14,7 +15,10 @@ export interface CliContext {
 /** Loads the config named by the global `--config` option (or INTELROUTE_CONFIG). */
 export function cliContext(command: Command): CliContext {
   const { config: file } = command.optsWithGlobals<{ config?: string }>();
-  const config = loadConfig({ env: process.env, ...(file === undefined ? {} : { file }) });
+  const config = loadConfig({
+    env: process.env,
+    ...(file === undefined ? {} : { file, fileNamedBy: '--config' }),
+  });
   return { config, logger: createLogger(config.logLevel) };
 }
 
@@ -60,7 +64,10 @@ export async function withKafka<T>(
   logger: Logger,
   work: (connection: KafkaConnection) => Promise<T>,
 ): Promise<T> {
-  const kafka = createKafkaClient({ ...config.kafka, brokers: requireBrokers(config), logger });
+  const brokers = requireBrokers(config);
+  // One clear line when no broker answers, rather than kafkajs's error lines and a stack.
+  await checkKafkaReachable(config, brokers, process.env);
+  const kafka = createKafkaClient({ ...config.kafka, brokers, logger });
   const connection = await openKafkaConnection(kafka);
   try {
     return await work({ kafka, admin: connection.admin });

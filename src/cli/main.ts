@@ -15,6 +15,8 @@ export function buildProgram(): Command {
   const program = new Command('intelroute')
     .description('drug-intelligence message routing: gRPC in, Kafka out, audited')
     .option('-c, --config <file>', 'YAML or JSON config file (default: $INTELROUTE_CONFIG)')
+    // Every command's help also lists --config (commands inherit this setting when created).
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError();
   registerStartCommand(program);
   registerKafkaCommands(program);

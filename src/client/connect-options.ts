@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { IntelrouteError } from '../core/errors';
+import { mutualTlsCredentials } from './mutual-tls-credentials';
 import {
   DEFAULT_PUBLISH_RETRY,
   DEFAULT_RECONNECT,
@@ -101,10 +102,7 @@ export function compileClientOptions(options: GatewayClientOptions): CompiledCli
   if (problems.length > 0) throw invalidOptions(problems);
   return Object.freeze({
     address,
-    credentials:
-      tls === null
-        ? grpc.credentials.createInsecure()
-        : grpc.credentials.createSsl(tls.ca, tls.key, tls.cert),
+    credentials: tls === null ? grpc.credentials.createInsecure() : mutualTlsCredentials(tls),
     channelOptions: Object.freeze({
       ...CLIENT_CHANNEL_OPTIONS,
       ...serverNameOptions(options.tls),

@@ -79,6 +79,17 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   // --- end link detector, request ledger ---
 ];
 
+/**
+ * The variable that overrides config key `key` (dotted: `gateway.port`), for messages that tell
+ * a user how to change a setting.
+ * @throws Error when no variable sets `key` (a programming error: the caller names a key here)
+ */
+export function variableOf(key: string): string {
+  const found = ENV_OVERRIDES.find((override) => override.path.join('.') === key);
+  if (found === undefined) throw new Error(`no environment variable sets ${key}`);
+  return found.variable;
+}
+
 export type ParsedEnvValue = { ok: true; value: unknown } | { ok: false; problem: string };
 
 /** Parses one variable's text; empty text counts as unset (the caller skips it). */

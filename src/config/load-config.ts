@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { IntelrouteError } from '../core/errors';
@@ -12,6 +13,11 @@ export interface LoadConfigOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** A YAML or JSON file; defaults to env INTELROUTE_CONFIG; none means defaults + env only. */
   readonly file?: string;
+  /**
+   * What named `file`, said when it cannot be read (the CLI passes `--config`); when `file` is
+   * not given, the file is INTELROUTE_CONFIG's and the message says so.
+   */
+  readonly fileNamedBy?: string;
 }
 
 let compiled: ValidateFunction | undefined;
@@ -35,7 +41,9 @@ function configValidator(): ValidateFunction {
  */
 export function loadConfig(options: LoadConfigOptions): IntelrouteConfig {
   const file = options.file ?? nonEmpty(options.env.INTELROUTE_CONFIG);
-  const raw: Record<string, unknown> = file === undefined ? {} : readConfigFile(file);
+  const namedBy =
+    options.file === undefined ? 'INTELROUTE_CONFIG' : (options.fileNamedBy ?? 'the caller');
+  const raw: Record<string, unknown> = file === undefined ? {} : readConfigFile(file, namedBy);
   const problems: string[] = [];
   const sources = new Map<string, string>();
 
@@ -81,12 +89,14 @@ function crossFieldProblems(config: ValidatedConfig): string[] {
   ];
 }
 
-function readConfigFile(file: string): Record<string, unknown> {
+function readConfigFile(file: string, namedBy: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new IntelrouteError('CONFIG_INVALID', `cannot read config file ${file}`, { cause });
+    throw new IntelrouteError('CONFIG_INVALID', unreadableFileMessage(file, namedBy, cause), {
+      cause,
+    });
   }
   let parsed: unknown;
   try {
@@ -102,6 +112,25 @@ function readConfigFile(file: string): Record<string, unknown> {
     throw new IntelrouteError('CONFIG_INVALID', `config file ${file} must hold an object`);
   }
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * Which file (absolute too when given relative: commands may run from another folder), what
+ * named it, and why it cannot be read, by the system's error code.
+ */
+function unreadableFileMessage(file: string, namedBy: string, cause: unknown): string {
+  const absolute = path.resolve(file);
+  const where = absolute === file ? file : `${file} (${absolute})`;
+  const code = (cause as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOENT'
+      ? 'does not exist'
+      : code === 'EISDIR'
+        ? 'is a folder, not a file'
+        : code === 'EACCES'
+          ? 'cannot be read: permission denied'
+          : `cannot be read (${code ?? String(cause)})`;
+  return `config file ${where}, named by ${namedBy}, ${why}`;
 }
 
 function describeErrors(

@@ -4,6 +4,7 @@ import { startIntelroute, type RunningIntelroute } from '../../app/intelroute';
 import { startTelemetry } from '../../telemetry/start-telemetry';
 import { action, cliContext } from '../cli-context';
 import { IntelrouteError } from '../../core/errors';
+import { environmentHelp } from '../environment-help';
 import { runUntilStopped } from '../long-running';
 import { EPHEMERAL_HELP, localKafkaOf } from './kafka-command';
 
@@ -23,6 +24,7 @@ export function registerStartCommand(program: Command): void {
       'plaintext gRPC on loopback, identity from a header (development only)',
     )
     .option('--ephemeral', EPHEMERAL_HELP)
+    .addHelpText('after', environmentHelp())
     .action(
       action(async (options: StartOptions, command: Command) =>
         runInForeground(command, options, 'all-in-one'),
@@ -35,6 +37,7 @@ export function registerStartCommand(program: Command): void {
       '--insecure-dev',
       'plaintext gRPC on loopback, identity from a header (development only)',
     )
+    .addHelpText('after', environmentHelp())
     .action(
       action(async (options: { insecureDev?: boolean }, command: Command) =>
         runInForeground(command, options, 'gateway-only'),
