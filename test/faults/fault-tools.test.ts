@@ -51,18 +51,26 @@ describe('the TCP fault proxy', () => {
     return { socket, received: () => text };
   }
 
+  /**
+   * Waits until `received()` is `expected` (at most 5 s): forwarding takes a few ms, or much more
+   * when the machine is busy with other test files; a fixed sleep made this test fail under load.
+   */
+  async function arrives(received: () => string, expected: string): Promise<string> {
+    const deadline = Date.now() + 5000;
+    while (received() !== expected && Date.now() < deadline) await sleep(10);
+    return received();
+  }
+
   it('forwards, delays by the latency set, holds while half-open and releases on heal', async () => {
     const { socket, received } = await connect();
     socket.write('one');
-    await sleep(100);
-    expect(received()).toBe('one');
+    expect(await arrives(received, 'one')).toBe('one');
 
     proxy.addLatency(300);
     socket.write('two');
     await sleep(150);
     expect(received()).toBe('one'); // still held (300 ms each way)
-    await sleep(600);
-    expect(received()).toBe('onetwo');
+    expect(await arrives(received, 'onetwo')).toBe('onetwo');
 
     proxy.halfOpen();
     socket.write('three');
@@ -70,8 +78,7 @@ describe('the TCP fault proxy', () => {
     expect(received()).toBe('onetwo');
     expect(socket.destroyed).toBe(false); // the connection stays open
     proxy.heal();
-    await sleep(200);
-    expect(received()).toBe('onetwothree');
+    expect(await arrives(received, 'onetwothree')).toBe('onetwothree');
     socket.destroy();
   });
 
@@ -83,8 +90,7 @@ describe('the TCP fault proxy', () => {
     expect(await closed).toBe(true); // closed with an error: ECONNRESET
     const again = await connect();
     again.socket.write('four');
-    await sleep(100);
-    expect(again.received()).toBe('four');
+    expect(await arrives(again.received, 'four')).toBe('four');
     again.socket.destroy();
   });
 });
