@@ -6,6 +6,7 @@ import { messageAttributes, offsetValue, type MessageSpanFacts } from './message
 import { safely } from './never-throw';
 import { ATTR, clip, GATEWAY_RPC_SERVICE } from './semantic-attributes';
 import { inertScope, startScope, type SpanScope } from './span-scope';
+import { areSpansExported } from './tracer';
 
 /** Where the gateway's receive span comes from. */
 export interface ReceiveSpanInput {
@@ -61,12 +62,31 @@ export function setMessageFacts(scope: SpanScope, facts: MessageSpanFacts): void
 
 /** `validate` (INTERNAL): schema validation, authorisation and origin checks. */
 export function validateSpan(parent: SpanScope): SpanScope {
-  return startScope('validate', { kind: SpanKind.INTERNAL }, parent.context);
+  return internalStep('validate', parent);
 }
 
 /** `route` (INTERNAL): the routing decision. */
 export function routeSpan(parent: SpanScope): SpanScope {
-  return startScope('route', { kind: SpanKind.INTERNAL }, parent.context);
+  return internalStep('route', parent);
+}
+
+/**
+ * An INTERNAL span under `parent`; when no span is exported, the parent's context itself: an
+ * internal step's span is never propagated (nothing is sent under it), so unrecorded it would
+ * only cost an id, a context and a context switch per message.
+ */
+function internalStep(name: string, parent: SpanScope): SpanScope {
+  if (areSpansExported()) return startScope(name, { kind: SpanKind.INTERNAL }, parent.context);
+  const { span, context, traceIds } = parent;
+  return {
+    span,
+    context,
+    traceIds,
+    run: (work) => work(),
+    setAttribute: () => undefined,
+    fail: () => undefined,
+    end: () => undefined,
+  };
 }
 
 /** The gateway's verdict on a message (`reason` is a ReasonCode name such as `NO_RECIPIENT`). */

@@ -2,7 +2,7 @@ import { Metadata } from '@grpc/grpc-js';
 import { trace } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-node';
-import { gatewayReceiveSpan, sendSpan } from '../../../src/telemetry/gateway-spans';
+import { gatewayReceiveSpan, sendSpan, validateSpan } from '../../../src/telemetry/gateway-spans';
 import { silentLogger } from '../../../src/telemetry/logger';
 import { startTelemetry } from '../../../src/telemetry/start-telemetry';
 import { parseTraceparent } from '../../../src/telemetry/trace-context';
@@ -135,6 +135,11 @@ describe('startTelemetry', () => {
         sampled: true,
       });
       expect(send.traceIds.spanId).not.toBe(root.traceIds.spanId);
+      // Internal steps are not even given an id of their own; ending one leaves the root open.
+      const step = validateSpan(root);
+      expect(step.run(() => 42)).toBe(42);
+      step.end();
+      expect(step.traceIds).toEqual(root.traceIds);
       const unsampledParent = `00-${'a'.repeat(32)}-${'b'.repeat(16)}-00`;
       const child = gatewayReceiveSpan({
         method: 'Publish',
