@@ -21,6 +21,10 @@ export function registerKafkaCommands(program: Command): void {
     .action(
       action(async (options: KafkaStartOptions, command: Command) => {
         const { config, logger } = cliContext(command);
+        // Listened for before anything is printed: a caller that reads KAFKA_BROKERS and at once
+        // sends SIGTERM must find the handler in place (the default action would kill this
+        // process without stopping the broker). A signal during the start stops it once started.
+        const stopping = shutdownSignal((again) => logger.warn(`${again}: already stopping`));
         const cluster = await LocalKafkaCluster.start({
           ...localKafkaOf(config, options.ephemeral),
           nodes: options.nodes ?? config.localKafka.nodes,
@@ -35,7 +39,7 @@ export function registerKafkaCommands(program: Command): void {
           );
         }
         process.stdout.write(`KAFKA_BROKERS=${cluster.brokers.join(',')}\n`);
-        const signal = await shutdownSignal((again) => logger.warn(`${again}: already stopping`));
+        const signal = await stopping;
         logger.info({ signal }, 'stopping local Kafka');
         await stopWithin(60_000, () => cluster.stop());
       }),
