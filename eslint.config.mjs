@@ -39,4 +39,23 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The ops console's browser script: plain ES2020, no modules, served as is (no build step).
+    // Node's globals from the block above are switched off; the browser's few are declared.
+    files: ['src/console/assets/**/*.js'],
+    languageOptions: {
+      ecmaVersion: 2020,
+      sourceType: 'script',
+      globals: {
+        module: 'off',
+        require: 'off',
+        process: 'off',
+        __dirname: 'off',
+        window: 'readonly',
+        document: 'readonly',
+        EventSource: 'readonly',
+        console: 'readonly',
+      },
+    },
+  },
 );

@@ -23,6 +23,7 @@ module.exports = {
         '<rootDir>/test/integration/**/*.test.ts',
         '<rootDir>/test/security/**/*.test.ts',
         '<rootDir>/test/faults/**/*.test.ts',
+        '<rootDir>/test/browser/**/*.test.ts',
       ],
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',

@@ -12,7 +12,9 @@ import { applyTopicPlan } from '../kafka/topic-provisioning';
 import { systemClientSettings } from '../services/shared/service-config';
 import type { SystemClientSettings } from '../services/shared/system-publisher';
 import { LocalKafkaCluster } from '../kafka/local';
-import type { IntelrouteMetrics, Logger } from '../telemetry';
+import { noopIntelrouteMetrics, type IntelrouteMetrics, type Logger } from '../telemetry';
+import { AckLatencyWindow, metricsFeeding } from '../console/ack-latency-window';
+import { OpsConsole } from '../console/ops-console';
 import { buildGateway } from './gateway';
 import { checkGatewayPortFree, checkKafkaReachable } from './startup-checks';
 import {
@@ -42,6 +44,8 @@ export interface RunningIntelroute {
   readonly services: readonly ServiceStatus[];
   /** The folder of development certificates created for this run, if any. */
   readonly devCertsDir: string | null;
+  /** The ops console's address (all-in-one mode with console.enabled), else null. */
+  readonly consoleUrl: string | null;
   /** The gateway serves and every started service runs (the readiness probe). */
   ready(): boolean;
   /** Resolves with a reason once a started service stopped by itself (a consumer failed). */
@@ -84,19 +88,41 @@ export async function startIntelroute(options: StartOptions): Promise<RunningInt
     const dev = await withDevMaterial(config, logger);
     const kafka = createKafkaClient({ ...config.kafka, brokers, logger });
     const metrics = options.metrics === undefined ? {} : { metrics: options.metrics };
-    const gateway = buildGateway(dev.config, { kafka, logger, ...metrics });
+    const withConsole = allInOne && config.console.enabled;
+    const ackLatency = new AckLatencyWindow();
+    const gatewayMetrics = withConsole
+      ? { metrics: metricsFeeding(options.metrics ?? noopIntelrouteMetrics(), ackLatency) }
+      : metrics;
+    const gateway = buildGateway(dev.config, { kafka, logger, ...gatewayMetrics });
     stack.push(() => gateway.stop());
     await gateway.start();
     const services = allInOne
       ? await startSystemServices(dev.config, { kafka, logger, ...metrics }, gateway, stack)
       : { statuses: [], running: [] };
+    const opsConsole = withConsole
+      ? new OpsConsole({
+          config: dev.config,
+          kafka,
+          logger,
+          instanceId: readerInstanceId(null, 'console'),
+          gateway: { isReady: () => gateway.ready, ackLatency },
+        })
+      : null;
+    if (opsConsole !== null) {
+      stack.push(() => opsConsole.stop());
+      await opsConsole.start();
+    }
     return {
       brokers,
       localKafka,
       gateway,
       services: services.statuses,
       devCertsDir: dev.devCertsDir,
-      ready: () => gateway.ready && services.running.every(({ service }) => service.running),
+      consoleUrl: opsConsole?.url ?? null,
+      ready: () =>
+        gateway.ready &&
+        services.running.every(({ service }) => service.running) &&
+        (opsConsole?.ready ?? true),
       serviceFailure: firstFailure(services.running),
       stop: stopAll,
     };

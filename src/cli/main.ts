@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerAuditCommands } from './commands/audit-command';
 import { registerCertsCommands } from './commands/certs-command';
+import { registerConsoleCommand } from './commands/console-command';
 import { registerConsumeCommands } from './commands/consume-command';
 import { registerKafkaCommands } from './commands/kafka-command';
 import { registerLinksCommands } from './commands/links-command';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerConsumeCommands(program);
   registerLinksCommands(program);
   registerRequestsCommands(program);
+  registerConsoleCommand(program);
   return program;
 }
 

@@ -187,6 +187,27 @@ export const CONFIG_SCHEMA = {
         trustedKeysDir: { type: ['string', 'null'], minLength: 1, default: null },
       },
     },
+    // --- ops console (ConsoleConfig) ---
+    console: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled: { type: 'boolean', default: true },
+        host: { type: 'string', minLength: 1, maxLength: 255, default: '127.0.0.1' },
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: 9470 },
+        access: { enum: ['auto', 'loopback', 'mtls'], default: 'auto' },
+        traceUrl: {
+          type: ['string', 'null'],
+          pattern: '^https?://.*\\{traceId\\}',
+          maxLength: 2000,
+          default: null,
+        },
+        maxMessages: { type: 'integer', minimum: 100, maximum: 2000000, default: 100000 },
+        maxRefusals: { type: 'integer', minimum: 10, maximum: 100000, default: 1000 },
+      },
+    },
+    // --- end ops console ---
     // --- telemetry (TelemetryConfig) ---
     telemetry: {
       type: 'object',

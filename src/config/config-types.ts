@@ -17,6 +17,7 @@ export interface IntelrouteConfig {
   readonly requests: RequestsConfig;
   readonly systemClient: SystemClientConfig;
   readonly audit: AuditConfig;
+  readonly console: ConsoleConfig;
 }
 
 /**
@@ -268,3 +269,30 @@ export interface SystemClientConfig {
   readonly publishTimeoutMs: number;
 }
 // --- end link detector, request ledger ---
+
+// --- Ops console (src/console) ---
+
+/**
+ * The ops web console: run by `intelroute start` (when enabled) and by `intelroute console`.
+ * Under mTLS it presents the gateway's server certificate and admits only `ops` identities
+ * certified by the gateway's CA (gateway.tls).
+ */
+export interface ConsoleConfig {
+  /** `intelroute start` serves the console (the `console` command always does). */
+  readonly enabled: boolean;
+  readonly host: string;
+  /** 0 picks a free port (tests). */
+  readonly port: number;
+  /**
+   * `loopback`: plain HTTP without login, refused on any other address; `mtls`: HTTPS, an ops
+   * client certificate required; `auto`: loopback on a loopback address, mtls otherwise.
+   */
+  readonly access: 'auto' | 'loopback' | 'mtls';
+  /** A trace viewer's URL with `{traceId}` in it (Jaeger, Tempo), linked from a message's story. */
+  readonly traceUrl: string | null;
+  /** Messages whose story the console holds in memory (the oldest are let go). */
+  readonly maxMessages: number;
+  /** Refusals and dead letters held (the newest kept). */
+  readonly maxRefusals: number;
+}
+// --- end ops console ---

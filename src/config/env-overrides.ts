@@ -59,6 +59,13 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
     kind: 'integer',
   },
   // --- end readers and subscriptions ---
+  // --- ops console ---
+  { variable: 'INTELROUTE_CONSOLE_ENABLED', path: ['console', 'enabled'], kind: 'boolean' },
+  { variable: 'INTELROUTE_CONSOLE_HOST', path: ['console', 'host'], kind: 'string' },
+  { variable: 'INTELROUTE_CONSOLE_PORT', path: ['console', 'port'], kind: 'integer' },
+  { variable: 'INTELROUTE_CONSOLE_ACCESS', path: ['console', 'access'], kind: 'string' },
+  { variable: 'INTELROUTE_CONSOLE_TRACE_URL', path: ['console', 'traceUrl'], kind: 'string' },
+  // --- end ops console ---
   // --- telemetry ---
   { variable: 'INTELROUTE_METRICS_HOST', path: ['telemetry', 'metricsHost'], kind: 'string' },
   { variable: 'INTELROUTE_METRICS_PORT', path: ['telemetry', 'metricsPort'], kind: 'integer' },

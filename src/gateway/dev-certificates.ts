@@ -9,6 +9,8 @@ export const DEV_CLIENT_IDENTITIES = [
   'urn:intelroute:ncb:FR',
   'urn:intelroute:ncb:DE',
   'urn:intelroute:secretariat',
+  // The ops console under mTLS (INTELROUTE_CONSOLE_ACCESS=mtls) admits operators only.
+  'urn:intelroute:ops:dev',
 ] as const;
 
 /** The identities of the system services `start` runs beside the gateway. */

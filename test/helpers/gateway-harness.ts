@@ -14,6 +14,7 @@ import type { KafkaClient } from '../../src/kafka/kafka-connection';
 import { applyTopicPlan } from '../../src/kafka/topic-provisioning';
 import { buildGateway } from '../../src/app/gateway';
 import type { Gateway } from '../../src/gateway/gateway';
+import type { IntelrouteMetrics } from '../../src/telemetry/intelroute-metrics';
 import { silentLogger, type Logger } from '../../src/telemetry/logger';
 import { eventually } from './eventually';
 import { testBrokers, uniqueName } from './kafka';
@@ -85,6 +86,8 @@ export interface TestGatewayOptions {
   readonly prefix?: string;
   /** Sign audit chain heads with the TLS key, as `intelroute start` does (default true). */
   readonly signHeads?: boolean;
+  /** The gateway's instruments (default: none recorded). */
+  readonly metrics?: IntelrouteMetrics;
 }
 
 /**
@@ -124,6 +127,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     kafka: gatewayKafka,
     logger,
     ...(options.signHeads === false ? { signHeads: false } : {}),
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   });
   await gateway.start();
   const clients: GatewayClient[] = [];

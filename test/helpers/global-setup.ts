@@ -16,6 +16,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.INTELROUTE_TEST_KAFKA_KIND = kafka.kind;
   // Processes the tests start (gateways, readers) must not compete for the default metrics port.
   process.env.INTELROUTE_METRICS_PORT ??= '0';
+  // Nor for the ops console's port (`start` serves one).
+  process.env.INTELROUTE_CONSOLE_PORT ??= '0';
   process.stderr.write(
     `\n[integration] Kafka (${kafka.kind}) at ${process.env.KAFKA_BROKERS}, ready in ${Date.now() - started} ms\n`,
   );

@@ -1,20 +1,13 @@
 import type { Command } from 'commander';
 import {
   auditTopicsFor,
-  formatHeadProblem,
   formatStoryHeader,
   formatStoryLine,
-  formatSummary,
-  formatVerdict,
   messageStory,
   parseAuditValue,
-  readAuditTrail,
-  readHeads,
   readTopicToEnd,
-  verifyChains,
 } from '../../audit';
-import { checkHeadSignatures } from '../../audit/head-signature';
-import { formatSignatureProblem } from '../../audit/audit-report-format';
+import { verifyAuditTrail } from '../../audit/verify-trail';
 import { trustedWriterKeys } from '../../audit/writer-keys';
 import { IntelrouteError } from '../../core/errors';
 import { AuditRecord } from '../../contract/generated/intelroute/v1/records';
@@ -51,20 +44,11 @@ async function runVerify(options: { live?: boolean }, command: Command): Promise
   const { config, logger } = cliContext(command);
   const trusted = trustedWriterKeys(config); // before Kafka: a bad key folder fails at once
   const topics = auditTopicsFor(config.topics.prefix);
-  const trail = await withKafka(config, logger, (deps) => readAuditTrail(deps, topics));
-  const { heads, problems } = readHeads(trail.heads);
-  const report = verifyChains(trail.records, heads, {
-    allowRecordsAfterHead: options.live === true,
-  });
-  const untrusted = checkHeadSignatures(heads, trusted);
-  const lines = [
-    ...report.chains.map(formatVerdict),
-    ...problems.map(formatHeadProblem),
-    ...untrusted.map(formatSignatureProblem),
-  ];
-  lines.push(formatSummary(report, problems, untrusted));
-  process.stdout.write(`${lines.join('\n')}\n`);
-  if (!report.ok || problems.length > 0 || untrusted.length > 0) process.exitCode = 1;
+  const verification = await withKafka(config, logger, (deps) =>
+    verifyAuditTrail(deps, topics, trusted, { live: options.live === true }),
+  );
+  process.stdout.write(`${verification.lines.join('\n')}\n`);
+  if (!verification.ok) process.exitCode = 1;
 }
 
 /**

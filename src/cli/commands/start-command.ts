@@ -134,6 +134,7 @@ function printWhereItListens(
   for (const service of running.services) {
     out(`${service.name}: ${service.started ? 'running' : `not started (${service.why})`}`);
   }
+  if (running.consoleUrl !== null) out(`ops console: ${running.consoleUrl}`);
   if (metricsPort !== null) {
     out(
       `metrics and health: http://${config.telemetry.metricsHost}:${metricsPort}/metrics, /healthz, /readyz`,
@@ -141,7 +142,7 @@ function printWhereItListens(
   }
   if (running.devCertsDir !== null) {
     out(
-      `development certificates: ${running.devCertsDir} (clients/ holds ncb.FR, ncb.DE, secretariat)`,
+      `development certificates: ${running.devCertsDir} (clients/ holds ncb.FR, ncb.DE, secretariat, ops.dev)`,
     );
   }
   out('intelroute is running; press Ctrl-C to stop');

@@ -41,7 +41,7 @@ export function gatewayCredentials(config: GatewayConfig): GatewayCredentials {
       isRevoked: () => false,
     };
   }
-  const files = tlsFiles(config);
+  const files = gatewayTlsFiles(config);
   const credentials = new MtlsServerCredentials({
     caPem: readFileSync(files.ca),
     certificateChainPem: readFileSync(files.cert),
@@ -71,7 +71,12 @@ export function gatewayCredentials(config: GatewayConfig): GatewayCredentials {
   };
 }
 
-function tlsFiles(config: GatewayConfig): { ca: string; cert: string; key: string; crl?: string } {
+export function gatewayTlsFiles(config: GatewayConfig): {
+  ca: string;
+  cert: string;
+  key: string;
+  crl?: string;
+} {
   const { tls } = config;
   const inDir = (name: string) => (tls.certsDir === null ? null : path.join(tls.certsDir, name));
   const ca = tls.caFile ?? inDir('ca.crt');

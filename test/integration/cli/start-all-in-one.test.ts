@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createGatewayClient, type GatewayClient } from '../../../src/client';
+import type { StorySearch } from '../../../src/console/console-model';
 import { countryTopic } from '../../../src/contract/topic-names';
 import { killStartedClis, startCli, waitForLine } from '../../helpers/cli';
 import { eventually } from '../../helpers/eventually';
@@ -74,6 +75,19 @@ describe('intelroute start, all in one', () => {
       ownReports: [{ messageId: fr.messageId }],
       matches: [{ country: 'DE', reportCount: 1 }],
     });
+
+    // The ops console it serves (loopback, no login) tells the report's story.
+    const consoleUrl = /^ops console: (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(stdout)?.[1];
+    expect(consoleUrl).toBeDefined();
+    const story = await eventually(
+      async () => {
+        const answer = await fetch(`${consoleUrl}api/messages?q=${fr.messageId}`);
+        return (await answer.json()) as StorySearch;
+      },
+      (found) => found.stories.length === 1,
+      { timeoutMs: 30_000 },
+    );
+    expect(story.stories[0]?.hops.map((hop) => hop.event)).toContain('ROUTED');
 
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');

@@ -1,0 +1,382 @@
+import { readFileSync } from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import { IntelrouteError } from '../core/errors';
+import type { Logger } from '../telemetry/logger';
+import {
+  admitLoopback,
+  admitPeer,
+  isSameOriginPost,
+  type AccessDecision,
+  type ConsoleAccessMode,
+} from './console-access';
+import type {
+  FlowSnapshot,
+  IntegrityView,
+  RefusalFilter,
+  RefusalList,
+  StorySearch,
+} from './console-model';
+import {
+  renderErrorPage,
+  renderFlowPage,
+  renderIntegrityPage,
+  renderRefusalsPage,
+  renderStoryPage,
+  type PageContext,
+} from './pages';
+import { FlowStream } from './flow-stream';
+
+/** Where the pages' data comes from (the ops console's index and live sources). */
+export interface ConsoleSources {
+  flow(): FlowSnapshot;
+  search(query: string): StorySearch;
+  refusals(filter: RefusalFilter, limit: number): RefusalList;
+  integrity(): IntegrityView;
+  /** Starts a verification unless one runs; does not wait for it. */
+  verifyNow(): void;
+}
+
+/** The console's server certificate and the CA its operators' certificates chain to. */
+export interface ConsoleTls {
+  readonly ca: Buffer;
+  readonly cert: Buffer;
+  readonly key: Buffer;
+  readonly crl?: Buffer;
+}
+
+export interface ConsoleServerOptions {
+  readonly host: string;
+  /** 0 picks a free port (tests). */
+  readonly port: number;
+  readonly mode: ConsoleAccessMode;
+  /** Required in mtls mode. */
+  readonly tls: ConsoleTls | null;
+  readonly sources: ConsoleSources;
+  readonly traceUrl: string | null;
+  readonly logger: Logger;
+  /** Open live streams at most (each further one is answered 503). Default 32. */
+  readonly maxStreams?: number;
+}
+
+export interface ConsoleServer {
+  readonly port: number;
+  /** The address to open in a browser. */
+  readonly url: string;
+  /** Stops listening, ends the live streams, closes connections. Idempotent. */
+  close(): Promise<void>;
+}
+
+const ASSETS_PATH = '/assets';
+const QUERY_MAX = 200;
+const REFUSALS_SHOWN = 200;
+const SECURITY_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  // Not no-referrer: under it browsers send `Origin: null` with a form post, which isSameOriginPost refuses.
+  'Referrer-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+} as const;
+
+/**
+ * The console's HTTP(S) server: every request is admitted first (loopback host names, or an ops
+ * client certificate), then served from the sources, whose queries are bounded: a page costs
+ * the same with 100 or 100,000 messages in the trail.
+ * @throws IntelrouteError CONFIG_INVALID when the address cannot be bound or TLS is missing.
+ */
+export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
+  const assets = loadAssets();
+  const stream = new FlowStream(options.sources, options.maxStreams ?? 32);
+  const scheme = options.mode === 'mtls' ? 'https' : 'http';
+  const handler = (request: IncomingMessage, response: ServerResponse): void => {
+    try {
+      serve(options, assets, stream, scheme, request, response);
+    } catch (error) {
+      options.logger.warn({ err: String(error) }, 'console request failed');
+      if (!response.headersSent)
+        sendPage(
+          response,
+          500,
+          renderErrorPage(null, 500, 'Error', 'The console could not answer.'),
+        );
+      else response.destroy();
+    }
+  };
+  const server = createServer(options, handler);
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  const port = await listen(server, options.host, options.port);
+  const hostInUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const shownHost = ['0.0.0.0', '::'].includes(options.host) ? 'localhost' : hostInUrl;
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    url: `${scheme}://${shownHost}:${port}/`,
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        stream.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })),
+  };
+}
+
+function createServer(
+  options: ConsoleServerOptions,
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+): http.Server {
+  if (options.mode === 'loopback') return http.createServer(handler);
+  if (options.tls === null) {
+    throw new IntelrouteError(
+      'CONFIG_INVALID',
+      'the console under mTLS needs the gateway TLS files',
+    );
+  }
+  return https.createServer(
+    {
+      ...options.tls,
+      // Checked per request (admitPeer) so that a refused operator gets a page saying why.
+      requestCert: true,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.2',
+    },
+    handler,
+  );
+}
+
+function serve(
+  options: ConsoleServerOptions,
+  assets: Assets,
+  stream: FlowStream,
+  scheme: 'http' | 'https',
+  request: IncomingMessage,
+  response: ServerResponse,
+): void {
+  const url = new URL(request.url ?? '/', 'http://console.invalid');
+  if (url.pathname === '/healthz') return sendText(response, 200, 'ok\n');
+  const access: AccessDecision =
+    options.mode === 'loopback'
+      ? admitLoopback(request.headers)
+      : admitPeer(request.socket as TLSSocket);
+  if (!access.admitted) {
+    return sendPage(
+      response,
+      access.status,
+      renderErrorPage(null, access.status, access.title, access.explanation),
+    );
+  }
+  const ctx: PageContext = { operator: access.operator, assetsPath: ASSETS_PATH };
+  const method = request.method ?? 'GET';
+  if (method === 'POST' && url.pathname === '/integrity/verify') {
+    request.resume();
+    if (!isSameOriginPost(request.headers, scheme)) {
+      return sendPage(
+        response,
+        403,
+        renderErrorPage(
+          ctx,
+          403,
+          'Refused',
+          'A verification can only be asked from the console’s own page.',
+        ),
+      );
+    }
+    options.sources.verifyNow();
+    response.writeHead(303, {
+      ...SECURITY_HEADERS,
+      Location: '/integrity',
+      'Cache-Control': 'no-store',
+    });
+    return void response.end();
+  }
+  if (method !== 'GET' && method !== 'HEAD') {
+    request.resume();
+    response.setHeader('Allow', 'GET, HEAD');
+    return sendPage(
+      response,
+      405,
+      renderErrorPage(ctx, 405, 'Method not allowed', `${method} is not served here.`),
+    );
+  }
+  route(options, assets, stream, ctx, url, request, response);
+}
+
+function route(
+  options: ConsoleServerOptions,
+  assets: Assets,
+  stream: FlowStream,
+  ctx: PageContext,
+  url: URL,
+  request: IncomingMessage,
+  response: ServerResponse,
+): void {
+  const { sources } = options;
+  const query = (name: string): string => (url.searchParams.get(name) ?? '').trim();
+  const tooLong = [...url.searchParams.values()].some((value) => value.length > QUERY_MAX);
+  if (tooLong) {
+    return sendPage(
+      response,
+      400,
+      renderErrorPage(
+        ctx,
+        400,
+        'Query too long',
+        `Each field takes at most ${QUERY_MAX} characters.`,
+      ),
+    );
+  }
+  switch (url.pathname) {
+    case '/':
+      return sendPage(response, 200, renderFlowPage(ctx, sources.flow()));
+    case '/messages': {
+      const q = query('q');
+      return sendPage(
+        response,
+        200,
+        renderStoryPage(ctx, q === '' ? null : sources.search(q), options.traceUrl),
+      );
+    }
+    case '/refusals': {
+      const filter = refusalFilterOf(query);
+      return sendPage(
+        response,
+        200,
+        renderRefusalsPage(ctx, sources.refusals(filter, REFUSALS_SHOWN), filter),
+      );
+    }
+    case '/integrity':
+      return sendPage(response, 200, renderIntegrityPage(ctx, sources.integrity()));
+    case '/events':
+      return stream.open(request, response, SECURITY_HEADERS);
+    case '/api/flow':
+      return sendJson(response, sources.flow());
+    case '/api/messages':
+      return sendJson(response, sources.search(query('q')));
+    case '/api/refusals':
+      return sendJson(response, sources.refusals(refusalFilterOf(query), REFUSALS_SHOWN));
+    case '/api/integrity':
+      return sendJson(response, sources.integrity());
+    default: {
+      const asset = url.pathname.startsWith(`${ASSETS_PATH}/`)
+        ? assets.get(url.pathname.slice(ASSETS_PATH.length + 1))
+        : undefined;
+      if (asset !== undefined) return sendAsset(response, asset);
+      return sendPage(
+        response,
+        404,
+        renderErrorPage(ctx, 404, 'Not found', `Nothing is served at ${url.pathname}.`),
+      );
+    }
+  }
+}
+
+function refusalFilterOf(query: (name: string) => string): RefusalFilter {
+  const kind = query('kind');
+  return {
+    ...(query('reason') === '' ? {} : { reason: query('reason') }),
+    ...(query('sender') === '' ? {} : { sender: query('sender') }),
+    ...(kind === 'refused' || kind === 'dead-lettered' || kind === 'subscribe-refused'
+      ? { kind }
+      : {}),
+  };
+}
+
+interface Asset {
+  readonly body: Buffer;
+  readonly type: string;
+}
+type Assets = ReadonlyMap<string, Asset>;
+
+const ASSET_TYPES: Readonly<Record<string, string>> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+/** The console's assets, read once at start: nothing on disk is read per request. */
+function loadAssets(): Assets {
+  const dir = path.join(__dirname, 'assets');
+  const assets = new Map<string, Asset>();
+  for (const [name, type] of [
+    ['console.js', ASSET_TYPES['.js']!],
+    ['console.css', ASSET_TYPES['.css']!],
+    ['favicon.svg', ASSET_TYPES['.svg']!],
+  ] as const) {
+    try {
+      assets.set(name, { body: readFileSync(path.join(dir, name)), type });
+    } catch (error) {
+      if (name !== 'favicon.svg') {
+        throw new IntelrouteError(
+          'CONFIG_INVALID',
+          `console asset ${name} missing in ${dir} (run \`npm run build\`)`,
+          { cause: error },
+        );
+      }
+    }
+  }
+  return assets;
+}
+
+function sendPage(response: ServerResponse, status: number, body: string): void {
+  response.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'no-store',
+  });
+  response.end(response.req.method === 'HEAD' ? undefined : body);
+}
+
+function sendJson(response: ServerResponse, value: unknown): void {
+  response.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+  });
+  response.end(response.req.method === 'HEAD' ? undefined : JSON.stringify(value));
+}
+
+function sendAsset(response: ServerResponse, asset: Asset): void {
+  response.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'Content-Type': asset.type,
+    'Cache-Control': 'no-cache',
+  });
+  response.end(response.req.method === 'HEAD' ? undefined : asset.body);
+}
+
+function sendText(response: ServerResponse, status: number, body: string): void {
+  response.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+  });
+  response.end(body);
+}
+
+function listen(server: http.Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const fail = (error: NodeJS.ErrnoException): void =>
+      reject(
+        new IntelrouteError(
+          'CONFIG_INVALID',
+          `cannot listen on ${host}:${port} for the ops console: ${error.message}` +
+            (error.code === 'EADDRINUSE'
+              ? ' (set INTELROUTE_CONSOLE_PORT to a free port, 0 for any, or INTELROUTE_CONSOLE_ENABLED=false)'
+              : ''),
+          { cause: error },
+        ),
+      );
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
