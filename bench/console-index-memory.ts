@@ -41,7 +41,7 @@ function asRead(record: AuditRecord): AuditRecord {
 }
 
 /** The four records of the bench's i-th message (offsets and sequences grow, like Kafka's). */
-function messageRecords(i: number, atMs: number): AuditRecord[] {
+export function messageRecords(i: number, atMs: number): AuditRecord[] {
   const origin = SENDERS[i % SENDERS.length]!;
   const shared = {
     messageId: randomUUID(),
@@ -92,7 +92,7 @@ function messageRecords(i: number, atMs: number): AuditRecord[] {
   return records.map(asRead);
 }
 
-function refusedRecord(i: number, atMs: number): AuditRecord {
+export function refusedRecord(i: number, atMs: number): AuditRecord {
   return asRead(
     AuditRecord.fromPartial({
       chainId: 'gateway-1',

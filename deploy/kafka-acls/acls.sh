@@ -16,10 +16,11 @@
 #                       "gateway-<host>-<port>")
 #
 # Principals: User:reader-country-<CC> per country, User:secretariat-reader, User:wg-reader,
-# User:directory-reader, User:link-detector, User:request-ledger, and the gateway's. The gateway
-# (Subscribe) and the request ledger read every member country's inbox: they are granted the
-# "intel.v1.country." prefix, whatever COUNTRIES lists (only members' inboxes exist when topics
-# are made by `intelroute topics apply` and auto.create.topics.enable=false).
+# User:directory-reader, User:link-detector, User:request-ledger, User:console (the ops console,
+# which writes nothing), and the gateway's. The gateway (Subscribe) and the request ledger read
+# every member country's inbox: they are granted the "intel.v1.country." prefix, whatever
+# COUNTRIES lists (only members' inboxes exist when topics are made by `intelroute topics apply`
+# and auto.create.topics.enable=false).
 # Each reader may READ its own topic(s) and its own consumer group, nothing else of the message
 # streams. Because every reader commits its offsets in a Kafka transaction together with its
 # processed marks and audit records, it also needs: WRITE on the processed, audit, audit-heads
@@ -63,6 +64,7 @@ IDEMPOTENCY="${P}intel.v1.idempotency"
 DIRECTORY="${P}intel.v1.directory.contact-points"
 INBOXES="${P}intel.v1.country."
 TOPIC_READER_GROUPS="intelroute-topic-reader-"
+CONSOLE_GROUPS="intelroute-console-"
 
 # acl <principal> <literal|prefixed> <--topic|--group|--transactional-id|--cluster> <name|-> <op>...
 acl() {
@@ -156,3 +158,16 @@ acl "$G" prefixed --group "$TOPIC_READER_GROUPS" Read Delete
 acl "$G" prefixed --transactional-id "$GATEWAY_TXN_PREFIX" Write Describe
 acl "$G" prefixed --transactional-id "${P}intelroute.subscriptions." Write Describe
 acl "$G" literal --cluster - IdempotentWrite
+
+echo "# ops console (intelroute console): reads the audit trail and every group's lag, writes nothing"
+# Its own throwaway group and verify's topic-reader groups, deleted when done (Delete removes an
+# empty group, never a record); Describe on every group, as one it could not describe would fail
+# the lag round, and on every intelroute topic; Describe on the cluster for its broker census.
+C="User:console"
+acl "$C" literal --topic "$AUDIT" Read Describe
+acl "$C" literal --topic "$HEADS" Read Describe
+acl "$C" prefixed --topic "${P}intel.v1." Describe
+acl "$C" prefixed --group "$CONSOLE_GROUPS" Read Delete
+acl "$C" prefixed --group "$TOPIC_READER_GROUPS" Read Delete
+acl "$C" literal --group '*' Describe
+acl "$C" literal --cluster - Describe

@@ -14,9 +14,10 @@ import type { SystemClientSettings } from '../services/shared/system-publisher';
 import { LocalKafkaCluster } from '../kafka/local';
 import { noopIntelrouteMetrics, type IntelrouteMetrics, type Logger } from '../telemetry';
 import { AckLatencyWindow, metricsFeeding } from '../console/ack-latency-window';
+import { accessModeOf } from '../console/console-access';
 import { OpsConsole } from '../console/ops-console';
 import { buildGateway } from './gateway';
-import { checkGatewayPortFree, checkKafkaReachable } from './startup-checks';
+import { checkKafkaReachable, checkPortsFree } from './startup-checks';
 import {
   buildLinkDetector,
   buildRequestLedger,
@@ -81,14 +82,15 @@ export async function startIntelroute(options: StartOptions): Promise<RunningInt
   });
   try {
     const allInOne = (options.mode ?? 'all-in-one') === 'all-in-one';
+    const withConsole = allInOne && config.console.enabled;
     // Checks that fail in milliseconds first: nothing slow starts to be stopped again.
-    await checkGatewayPortFree(config, options.env);
+    if (withConsole) accessModeOf(config.console);
+    await checkPortsFree(config, options.env, { console: withConsole });
     const { brokers, localKafka } = await kafkaOf(options, allInOne, stack);
     if (allInOne) await provisionTopics(config, brokers, logger);
     const dev = await withDevMaterial(config, logger);
     const kafka = createKafkaClient({ ...config.kafka, brokers, logger });
     const metrics = options.metrics === undefined ? {} : { metrics: options.metrics };
-    const withConsole = allInOne && config.console.enabled;
     const ackLatency = new AckLatencyWindow();
     const gatewayMetrics = withConsole
       ? { metrics: metricsFeeding(options.metrics ?? noopIntelrouteMetrics(), ackLatency) }

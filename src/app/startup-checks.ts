@@ -6,24 +6,40 @@ import { checkBrokersReachable } from '../kafka/kafka-client';
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * Fails at once when the gateway's port is taken, instead of after the local Kafka, the topics
- * and the gateway's Kafka writer have started (12.7 s on the first machine that met it). The
- * port is bound and released again; whatever takes it in between is still caught by the
- * gateway's own bind. Port 0 (any free port) is not checked.
+ * Fails at once when the gateway's port (or the ops console's, when `start` serves it) is taken,
+ * instead of after the local Kafka, the topics and the gateway's Kafka writer have started
+ * (12.7 s on the first machine that met it). The port is bound and released again; whatever
+ * takes it in between is still caught by the server's own bind. Port 0 (any free port) is not
+ * checked.
  * @throws IntelrouteError CONFIG_INVALID naming the address and the variable that sets the port
  */
-export async function checkGatewayPortFree(config: IntelrouteConfig, env: Env): Promise<void> {
-  const { host, port } = config.gateway;
+export async function checkPortsFree(
+  config: IntelrouteConfig,
+  env: Env,
+  options: { readonly console: boolean },
+): Promise<void> {
+  await checkPortFree("the gateway's", config.gateway, 'gateway.port', env);
+  if (options.console) {
+    await checkPortFree("the ops console's", config.console, 'console.port', env);
+  }
+}
+
+async function checkPortFree(
+  whose: string,
+  { host, port }: { readonly host: string; readonly port: number },
+  key: string,
+  env: Env,
+): Promise<void> {
   if (port === 0) return;
   const problem = await bindProblem(host, port);
   if (problem === undefined) return;
-  const variable = variableOf('gateway.port');
+  const variable = variableOf(key);
   const origin = isSet(env[variable]) ? ` (${variable}=${port})` : '';
   const inUse = problem === 'EADDRINUSE' ? 'is already in use' : `cannot be bound (${problem})`;
   throw new IntelrouteError(
     'CONFIG_INVALID',
-    `the gateway's port ${port} on ${host} ${inUse}${origin}: stop what holds it, or choose ` +
-      `another with ${variable} or gateway.port in the config file (0 takes any free port)`,
+    `${whose} port ${port} on ${host} ${inUse}${origin}: stop what holds it, or choose ` +
+      `another with ${variable} or ${key} in the config file (0 takes any free port)`,
   );
 }
 

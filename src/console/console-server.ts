@@ -113,6 +113,8 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
+  // Operators are few: a flood of connections is refused rather than held.
+  server.maxConnections = 256;
   const port = await listen(server, options.host, options.port);
   const hostInUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   const shownHost = ['0.0.0.0', '::'].includes(options.host) ? 'localhost' : hostInUrl;

@@ -5,7 +5,11 @@ import { buildReader, readerIdentity } from '../../src/app/reader';
 import { PublishRefusedError } from '../../src/client';
 import { AckLatencyWindow, metricsFeeding } from '../../src/console/ack-latency-window';
 import { OpsConsole } from '../../src/console/ops-console';
-import { Channel, type Envelope } from '../../src/contract/generated/intelroute/v1/envelope';
+import {
+  Channel,
+  OriginKind,
+  type Envelope,
+} from '../../src/contract/generated/intelroute/v1/envelope';
 import type { ReaderRuntime } from '../../src/services/readers';
 import { StreamSink } from '../../src/services/readers/sinks/stdout-sink';
 import { noopIntelrouteMetrics } from '../../src/telemetry';
@@ -98,15 +102,37 @@ describe('ops console in a browser', () => {
     await page.locator('#live-state').filter({ hasText: /live/i }).waitFor({ timeout: 15_000 });
     const navigations: string[] = [];
     page.on('framenavigated', (frame) => navigations.push(frame.url()));
+    // France writes to Germany and to everyone; Germany writes to France and the Secretariat.
     await publishAccepted(validEnvelope('information-request'));
-    const row = page.locator('tr[data-sender="FR"]');
-    await row.waitFor({ timeout: 20_000 });
-    await expectText(row, /\b[1-9]\d*\b/);
-    await page.locator('[data-node="sender:FR"]').first().waitFor({ timeout: 10_000 });
+    await publishAccepted(validEnvelope('training-event'));
+    const germany = await gw.client('urn:intelroute:ncb:DE');
+    const fromGermany = { kind: OriginKind.ORIGIN_KIND_NCB, country: 'DE', agencyId: '' };
+    for (const destination of [
+      { $case: 'country', country: 'FR' } as const,
+      { $case: 'channel', channel: Channel.CHANNEL_SECRETARIAT } as const,
+    ]) {
+      await germany.publish(
+        validEnvelope('information-request', {
+          origin: fromGermany,
+          destinations: [{ target: destination }],
+        }),
+      );
+    }
+    for (const sender of ['FR', 'DE']) {
+      const row = page.locator(`tr[data-sender="${sender}"]`);
+      await row.waitFor({ timeout: 20_000 });
+      await expectText(row, /\b[1-9]\d*\b/);
+      await page.locator(`[data-node="sender:${sender}"]`).first().waitFor({ timeout: 10_000 });
+    }
     await page
       .locator(`[data-node="topic:${gw.topic('intel.v1.country.DE')}"]`)
       .first()
       .waitFor({ timeout: 10_000 });
+    // Deliveries arrive after the routing: the readers' nodes join the picture by themselves.
+    await page
+      .locator(`[data-node="reader:${gw.topic('intelroute.reader.country.DE')}"]`)
+      .first()
+      .waitFor({ timeout: 20_000 });
     expect(navigations).toEqual([]);
     await shoot(page, 'flow');
     await page.close();

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { checkGatewayPortFree } from '../../../src/app/startup-checks';
+import { checkPortsFree } from '../../../src/app/startup-checks';
 import { loadConfig, type IntelrouteConfig } from '../../../src/config';
 
 /** A server holding a loopback port, as another process would. */
@@ -10,7 +10,10 @@ async function holdPort(): Promise<{ server: Server; port: number }> {
 }
 
 const configWithPort = (port: number): IntelrouteConfig =>
-  loadConfig({ env: { INTELROUTE_GATEWAY_PORT: String(port) } });
+  loadConfig({ env: { INTELROUTE_GATEWAY_PORT: String(port), INTELROUTE_CONSOLE_PORT: '0' } });
+
+const checkGatewayPortFree = (config: IntelrouteConfig, env: Record<string, string>) =>
+  checkPortsFree(config, env, { console: true });
 
 describe('the gateway port check before start-up', () => {
   let held: { server: Server; port: number };
@@ -45,5 +48,23 @@ describe('the gateway port check before start-up', () => {
     await expect(checkGatewayPortFree(configWithPort(free), {})).resolves.toBeUndefined();
     await expect(checkGatewayPortFree(configWithPort(0), {})).resolves.toBeUndefined();
     held = await holdPort();
+  });
+});
+
+describe('the ops console port check before start-up', () => {
+  it('fails at once on a taken console port, unless the console is not served', async () => {
+    const held = await holdPort();
+    try {
+      const config = loadConfig({
+        env: { INTELROUTE_GATEWAY_PORT: '0', INTELROUTE_CONSOLE_PORT: String(held.port) },
+      });
+      await expect(checkPortsFree(config, {}, { console: true })).rejects.toThrow(
+        `the ops console's port ${held.port} on 127.0.0.1 is already in use: stop what holds it, ` +
+          'or choose another with INTELROUTE_CONSOLE_PORT or console.port',
+      );
+      await expect(checkPortsFree(config, {}, { console: false })).resolves.toBeUndefined();
+    } finally {
+      await new Promise((resolve) => held.server.close(resolve));
+    }
   });
 });

@@ -1,6 +1,9 @@
+import { Kafka } from 'kafkajs';
 import path from 'node:path';
 import { buildLinkDetector, buildRequestLedger } from '../../../src/app/system-services';
-import { optionalSigner } from '../../../src/audit/writer-keys';
+import { optionalSigner, trustedWriterKeys } from '../../../src/audit/writer-keys';
+import { accessModeOf } from '../../../src/console/console-access';
+import { OpsConsole } from '../../../src/console/ops-console';
 import { createGatewayClient } from '../../../src/client';
 import { loadConfig, type IntelrouteConfig } from '../../../src/config';
 import { gatewayCredentials } from '../../../src/gateway/grpc/server-credentials';
@@ -35,6 +38,20 @@ jest.mock('node:fs', () => {
     mockState: state,
     existsSync: (file: string) =>
       virtual(file) ? state.files.has(String(file)) : actual.existsSync(file),
+    // A mounted folder lists the files mounted directly in it.
+    readdirSync: (dir: string, ...rest: unknown[]) => {
+      if (!virtual(dir)) return (actual.readdirSync as (...a: unknown[]) => unknown)(dir, ...rest);
+      const prefix = `${String(dir).replace(/\/$/, '')}/`;
+      const names = [...state.files.keys()]
+        .filter((file) => file.startsWith(prefix) && !file.slice(prefix.length).includes('/'))
+        .map((file) => file.slice(prefix.length));
+      if (names.length === 0) {
+        throw Object.assign(new Error(`ENOENT: no such directory, scandir '${dir}'`), {
+          code: 'ENOENT',
+        });
+      }
+      return names;
+    },
     readFileSync: (file: string, ...rest: unknown[]) => {
       if (!virtual(file))
         return (actual.readFileSync as (...a: unknown[]) => unknown)(file, ...rest);
@@ -54,6 +71,7 @@ jest.mock('../../../src/client', () => ({
 jest.mock('../../../src/audit/head-signature', () => ({
   ...jest.requireActual('../../../src/audit/head-signature'),
   headSignerFromPem: jest.fn(() => ({ sign: jest.fn() })),
+  trustedWriterKey: jest.fn((_pem: unknown, source: string) => ({ source })),
 }));
 jest.mock('../../../src/identity/certs', () => ({
   ...jest.requireActual('../../../src/identity/certs'),
@@ -152,6 +170,63 @@ describe('certificate and secret files: what the manifests mount is what the cod
         expect((deployed as Process).files.has(file)).toBe(true);
       expect(config.audit.signingKeyFile).toBe(client.privateKey);
       expect(fs.reads).toContain(client.privateKey);
+    },
+  );
+
+  it.each(named('console'))(
+    '%s %s: the ops console serves mTLS with ca.crt, server.crt, server.key and crl.pem',
+    async (_w, _n, deployed) => {
+      const config = mount(deployed as Process);
+      // Not on loopback: only an operator's client certificate may open it.
+      expect(['127.0.0.1', '::1', 'localhost']).not.toContain(config.console.host);
+      expect([config.console.access, accessModeOf(config.console)]).toEqual(['mtls', 'mtls']);
+      // start() reads its TLS files, then reaches for Kafka, which this test stops.
+      const kafka = new Kafka({ clientId: 'deploy-test', brokers: ['127.0.0.1:9'] });
+      jest.spyOn(kafka, 'admin').mockImplementation(() => {
+        throw new Error('Kafka is not reached in this test');
+      });
+      const opsConsole = new OpsConsole({ ...deps, kafka, config });
+      await expect(opsConsole.start()).rejects.toThrow('Kafka is not reached in this test');
+      const folder = certFolderPaths(config.gateway.tls.certsDir as string);
+      // The CRL too: without it a revoked operator's certificate would still be accepted.
+      expect(fs.reads).toEqual(
+        expect.arrayContaining([
+          folder.caCertificate,
+          folder.serverCertificate,
+          folder.serverPrivateKey,
+          folder.crl,
+        ]),
+      );
+    },
+  );
+
+  it.each(named('console'))(
+    '%s %s: "verify now" trusts the certificate of every key that signs audit heads, and no other',
+    (_w, _n, deployed) => {
+      const opsConsole = deployed as Process;
+      const config = mount(opsConsole);
+      const trusted = trustedWriterKeys(config).map((key) => String(obj(key).source));
+      const trustedOrigins = new Set(trusted.map((file) => opsConsole.origins.get(file)));
+      expect(trustedOrigins.has(undefined)).toBe(false);
+      // Each signer's key file, by origin: its certificate is the same name ending in .crt.
+      const signers = processes.filter((p) => p.where === opsConsole.where && p !== opsConsole);
+      const expected = new Set<string>();
+      for (const signer of signers) {
+        const signing = loadConfig({ env: signer.env });
+        const certsDir = signing.gateway.tls.certsDir;
+        const key =
+          signing.audit.signingKeyFile ??
+          (certsDir === null ? null : certFolderPaths(certsDir).serverPrivateKey);
+        // No key: unsigned heads, which no trusted certificate can vouch for.
+        if (key === null || !signer.files.has(key)) continue;
+        expected.add(String(signer.origins.get(key)).replace(/\.key$/, '.crt'));
+      }
+      expect([...expected].length).toBeGreaterThanOrEqual(3);
+      // Its own server certificate is always trusted too (trustedWriterKeys adds certsDir's).
+      const own = opsConsole.origins.get(
+        certFolderPaths(config.gateway.tls.certsDir as string).serverCertificate,
+      );
+      expect([...trustedOrigins].sort()).toEqual([...new Set([...expected, own])].sort());
     },
   );
 

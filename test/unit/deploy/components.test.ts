@@ -37,7 +37,7 @@ describe('components deployed', () => {
     }
   });
 
-  it('runs every component (gateway, link detector, request ledger, readers) in Compose and in Kubernetes', () => {
+  it('runs every component (gateway, link detector, request ledger, readers, ops console) in Compose and in Kubernetes', () => {
     for (const { component } of COMPONENT_COMMANDS) {
       for (const [where, processes] of [
         ['compose', compose],
@@ -55,6 +55,15 @@ describe('components deployed', () => {
         deployed.where,
         deployed.name,
         expect.any(String),
+      ]);
+    }
+  });
+
+  it('runs exactly one ops console in each, as `intelroute console`', () => {
+    for (const processes of [compose, k8s]) {
+      const consoles = processes.filter((p) => componentOf(p.command) === 'console');
+      expect(consoles.map((p) => [p.where, p.command])).toEqual([
+        [processes[0]?.where, ['console']],
       ]);
     }
   });

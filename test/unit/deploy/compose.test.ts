@@ -1,5 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { loadConfig } from '../../../src/config';
+import { accessModeOf } from '../../../src/console/console-access';
+import { parseIdentityUrn } from '../../../src/identity';
 import {
   DEPLOY,
   isDirectory,
@@ -16,6 +19,9 @@ import {
 const COMPOSE_DIR = path.join(DEPLOY, 'compose');
 const COMPOSE_FILE = path.join(COMPOSE_DIR, 'docker-compose.yml');
 const compose = readYaml(COMPOSE_FILE);
+/** A service's environment as the process sees it (values as text). */
+const stringEnv = (name: string): Record<string, string> =>
+  Object.fromEntries(Object.entries(env(name)).map(([k, v]) => [k, String(v)]));
 const services = obj(compose.services);
 const service = (name: string): Doc => obj(services[name]);
 const env = (name: string): Doc => obj(service(name).environment);
@@ -48,6 +54,7 @@ describe('deploy/compose/docker-compose.yml', () => {
     expect(Object.keys(services).sort()).toEqual(
       [
         'certs',
+        'console',
         'gateway-1',
         'gateway-2',
         'jaeger',
@@ -65,6 +72,7 @@ describe('deploy/compose/docker-compose.yml', () => {
       ].sort(),
     );
     expect(service('topics').command).toEqual(['topics', 'apply']);
+    expect(service('console').command).toEqual(['console']);
     expect(service('link-detector').command).toEqual([
       'links',
       'run',
@@ -210,6 +218,33 @@ describe('deploy/compose/docker-compose.yml', () => {
       return command[command.indexOf('--instance-id') + 1];
     });
     expect(new Set(services).size).toBe(2);
+  });
+
+  it('publishes the ops console on the host’s loopback only, on the port it serves, over mTLS', () => {
+    const config = loadConfig({ env: stringEnv('console') });
+    expect(config.console.port).toBe(9470);
+    // Every published port of the console binds the host's loopback: operators on this machine.
+    const published = list(service('console').ports).map(String);
+    expect(published).toEqual([`127.0.0.1:${config.console.port}:${config.console.port}`]);
+    // The container's address is not loopback, so it must ask for a client certificate.
+    expect(config.console.host).toBe('0.0.0.0');
+    expect([config.console.access, accessModeOf(config.console)]).toEqual(['mtls', 'mtls']);
+    // The gateways' TLS folder, mounted the same way: their server certificate names localhost.
+    const gateway = service('gateway-1');
+    expect(env('console').INTELROUTE_CERTS_DIR).toBe(env('gateway-1').INTELROUTE_CERTS_DIR);
+    expect(service('console').volumes).toEqual(
+      expect.arrayContaining(list(gateway.volumes).filter((v) => String(v).startsWith('certs:'))),
+    );
+    for (const mount of list(service('console').volumes)) expect(String(mount)).toMatch(/:ro$/);
+    // A person's certificate to open it with exists (role ops: the console admits no other; the
+    // health probe's belongs to the gateway's probe, not to an operator).
+    const script = list(service('certs').command).map(String).join('\n');
+    const issued = [...script.matchAll(/certs issue --dir \S+ --id (\S+)/g)].map((m) =>
+      parseIdentityUrn(String(m[1])),
+    );
+    expect(
+      issued.some((identity) => identity.role === 'ops' && identity.name !== 'health-probe'),
+    ).toBe(true);
   });
 
   it('lets Prometheus scrape every intelroute process on its metrics port, and the collector on its own', () => {

@@ -103,13 +103,17 @@ describe('deploy/Dockerfile', () => {
     for (const entry of needed) expect([entry, copied.includes(entry)]).toEqual([entry, true]);
   });
 
-  it('exposes the default gateway and metrics ports', () => {
+  it('exposes the default gateway, metrics and ops console ports', () => {
     const config = loadConfig({ env: {} });
     const exposed = runtime.lines
       .filter((l) => l.startsWith('EXPOSE '))
       .flatMap((l) => l.split(/\s+/).slice(1));
     expect(exposed).toEqual(
-      expect.arrayContaining([String(config.gateway.port), String(config.telemetry.metricsPort)]),
+      expect.arrayContaining([
+        String(config.gateway.port),
+        String(config.telemetry.metricsPort),
+        String(config.console.port),
+      ]),
     );
   });
 

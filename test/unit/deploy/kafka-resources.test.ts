@@ -1,9 +1,13 @@
+import { Kafka } from 'kafkajs';
 import { loadConfig } from '../../../src/config';
 import { readerStream, type StreamSelector } from '../../../src/services/readers/reader-streams';
 import { TOPICS, countryOfTopic, countryTopic } from '../../../src/contract/topic-names';
 import { linkDetectorGroups } from '../../../src/services/links/detector/link-detector';
 import { requestLedgerGroups } from '../../../src/services/requests/request-ledger';
 import { planTopics } from '../../../src/kafka/topic-plan';
+import { AuditIndex } from '../../../src/console/audit-index';
+import { AuditTail } from '../../../src/console/audit-tail';
+import { silentLogger } from '../../../src/telemetry/logger';
 import { list, obj, type Doc } from './deploy-files';
 import { containers, nameOf, ofKind, readKustomization } from './kustomize-tree';
 
@@ -180,20 +184,69 @@ describe('Strimzi resources', () => {
       'prefix:intelroute.subscriber.',
     ]);
     // Its pods are named gateway-* (their instance ids): transactional ids `intelroute-gateway-*`.
-    expect(ofKind(tree, 'Deployment').map(nameOf)).toEqual(['gateway']);
+    const gateways = ofKind(tree, 'Deployment').filter(
+      (d) => list(containers(d)[0]?.args)[0] === 'gateway',
+    );
+    expect(gateways.map(nameOf)).toEqual(['gateway']);
     expect(allowed(user, 'transactionalId', 'Write')).toEqual([
       'prefix:intelroute-gateway-',
       'prefix:intelroute.subscriptions.',
     ]);
   });
 
-  it('grants idempotent writes on the cluster to every writer', () => {
-    for (const user of ofKind(tree, 'KafkaUser')) {
+  it('grants idempotent writes on the cluster to every writer, and to nobody else', () => {
+    const users = ofKind(tree, 'KafkaUser');
+    const writers = users.filter((u) => allowed(u, 'topic', 'Write').length > 0);
+    // The ops console reads only.
+    expect(users.filter((u) => !writers.includes(u)).map(nameOf)).toEqual(['intelroute-console']);
+    for (const user of users) {
       expect([nameOf(user), allowed(user, 'cluster', 'IdempotentWrite')]).toEqual([
         nameOf(user),
-        ['literal:kafka-cluster'],
+        writers.includes(user) ? ['literal:kafka-cluster'] : [],
       ]);
     }
+  });
+
+  it('lets the ops console read the audit trail and describe groups and topics for lag, and write nothing', () => {
+    const user = userNamed('intelroute-console');
+    // Its own throwaway group, as AuditTail names it.
+    const kafka = new Kafka({ clientId: 'deploy-test', brokers: ['127.0.0.1:9'] });
+    const consumer = jest.spyOn(kafka, 'consumer');
+    new AuditTail({
+      kafka,
+      logger: silentLogger(),
+      topic: TOPICS.audit,
+      index: new AuditIndex({ maxMessages: 100, maxRefusals: 10 }),
+      instanceId: 'console-pod-0',
+    });
+    const group = String(consumer.mock.calls[0]?.[0].groupId);
+    const ownGroups = acls(user).filter(
+      (acl) =>
+        acl.type === 'group' && acl.patternType === 'prefix' && group.startsWith(String(acl.name)),
+    );
+    expect(ownGroups.map((acl) => acl.operations)).toEqual([['Read', 'Delete']]);
+    const operations = new Set(acls(user).flatMap((acl) => acl.operations));
+    expect([...operations].sort()).toEqual(['Delete', 'Describe', 'Read']);
+    for (const type of ['topic', 'transactionalId', 'cluster']) {
+      expect(allowed(user, type, 'Write')).toEqual([]);
+    }
+    expect(acls(user).filter((acl) => acl.type === 'transactionalId')).toEqual([]);
+    // The trail and the chain heads, read as `audit verify` reads them (throwaway groups).
+    expect(allowed(user, 'topic', 'Read')).toEqual(literal([TOPICS.audit, TOPICS.auditHeads]));
+    expect(allowed(user, 'group', 'Read')).toEqual(
+      [`prefix:${String(ownGroups[0]?.name)}`, TOPIC_READER_GROUPS].sort(),
+    );
+    expect(allowed(user, 'group', 'Delete')).toEqual(allowed(user, 'group', 'Read'));
+    // Lag: every group listed and described; every declared topic's offsets.
+    expect(allowed(user, 'group', 'Describe')).toEqual(['literal:*']);
+    const describedPrefixes = acls(user)
+      .filter((acl) => acl.type === 'topic' && acl.patternType === 'prefix')
+      .filter((acl) => acl.operations.includes('Describe'))
+      .map((acl) => String(acl.name));
+    for (const topic of declaredTopics) {
+      expect([topic, describedPrefixes.some((p) => topic.startsWith(p))]).toEqual([topic, true]);
+    }
+    expect(allowed(user, 'cluster', 'Describe')).toEqual(['literal:kafka-cluster']);
   });
 
   it('lets the link detector read the Secretariat stream and its own stages’ topics and groups', () => {

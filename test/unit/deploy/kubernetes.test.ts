@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { loadConfig } from '../../../src/config';
+import { accessModeOf } from '../../../src/console/console-access';
 import { isPinned, list, obj, type Doc } from './deploy-files';
 import {
   containers,
@@ -80,6 +81,46 @@ describe('deploy/k8s (kustomize)', () => {
     expect(sets.map(componentOf).sort()).toEqual(
       ['link-detector', 'reader', 'reader', 'reader', 'request-ledger'].sort(),
     );
+    // The ops console: one Deployment, one replica (each would read the whole trail).
+    const consoles = ofKind(tree, 'Deployment').filter((d) => componentOf(d) === 'console');
+    expect(consoles.map((d) => [nameOf(d), obj(d.spec).replicas, containers(d)[0]?.args])).toEqual([
+      ['console', 1, ['console']],
+    ]);
+  });
+
+  it('serves the console over mTLS from the TLS folder its Secret is mounted as', () => {
+    const opsConsole = ofKind(tree, 'Deployment').find((d) => nameOf(d) === 'console') as Doc;
+    const container = containers(opsConsole)[0] as Doc;
+    const config = configOf(container);
+    expect(config.console.host).toBe('0.0.0.0');
+    expect([config.console.access, accessModeOf(config.console)]).toEqual(['mtls', 'mtls']);
+    expect(portNumber(container, 'https')).toBe(config.console.port);
+    expect(envValue(container, 'INTELROUTE_CONSOLE_PORT')).toBe(String(config.console.port));
+    // Its own Secret, not the gateway's: the console's pod holds no key of the gateway's.
+    const certsDir = config.gateway.tls.certsDir as string;
+    const mount = list(container.volumeMounts)
+      .map(obj)
+      .find((m) => m.mountPath === certsDir);
+    const volume = list(podSpec(opsConsole).volumes)
+      .map(obj)
+      .find((v) => v.name === mount?.name);
+    expect(obj(volume?.secret).secretName).toBe('intelroute-console-tls');
+    // Of other components' Secrets it may see certificates (the writers' it trusts), never a key.
+    const ownSecrets = new Set(['intelroute-console-tls', 'intelroute-console']);
+    for (const v of list(podSpec(opsConsole).volumes).map(obj)) {
+      const secrets = [
+        obj(v.secret),
+        ...list(obj(v.projected).sources).map((source) => obj(obj(source).secret)),
+      ].filter((secret) => Object.keys(secret).length > 0);
+      for (const secret of secrets) {
+        const name = String(secret.secretName ?? secret.name);
+        if (ownSecrets.has(name) || name.endsWith('-cluster-ca-cert')) continue;
+        const items = list(secret.items).map(obj);
+        expect([name, items.length > 0]).toEqual([name, true]);
+        for (const item of items)
+          expect([name, String(item.key)]).toEqual([name, expect.stringMatching(/\.crt$/)]);
+      }
+    }
   });
 
   it('pins every container image, directly or through the kustomization’s images', () => {

@@ -54,9 +54,11 @@ function hostPort(address: string): { host: string; port: number } {
 }
 
 describe('deploy/k8s: how the gateway is reached, and who may talk to whom', () => {
-  const gateway = workloads.find((w) => w.kind === 'Deployment') as Doc;
+  const gateway = workloads.find((w) => nameOf(w) === 'gateway') as Doc;
   const grpcPort = configOf(gateway).gateway.port;
   const metricsPort = configOf(gateway).telemetry.metricsPort as number;
+  const opsConsole = workloads.find((w) => nameOf(w) === 'console') as Doc;
+  const consolePort = configOf(opsConsole).console.port;
 
   it('exposes the gateway’s gRPC port, and only it, through a TCP load balancer (TLS passthrough)', () => {
     const external = ofKind(tree, 'Service').filter((s) =>
@@ -114,9 +116,53 @@ describe('deploy/k8s: how the gateway is reached, and who may talk to whom', () 
           });
         }
       }
-      const others = rules.flatMap(portsOf).filter((p) => p !== metricsPort && p !== grpcPort);
+      const own = workload === opsConsole ? [consolePort] : [];
+      const others = rules
+        .flatMap(portsOf)
+        .filter((p) => p !== metricsPort && p !== grpcPort && !own.includes(p));
       expect([nameOf(workload), others]).toEqual([nameOf(workload), []]);
     }
+  });
+
+  it('admits the console’s port only to the console, from a named namespace, never from anywhere', () => {
+    expect(consolePort).toBe(9470);
+    for (const workload of workloads) {
+      const rules = rulesForPort(rulesFor(labelsOf(workload), 'Ingress'), consolePort);
+      if (workload !== opsConsole) {
+        expect([nameOf(workload), rules]).toEqual([nameOf(workload), []]);
+        continue;
+      }
+      expect(rules.length).toBeGreaterThan(0);
+      for (const rule of rules) {
+        // A rule without `from` would admit the whole cluster and every load balancer.
+        const peers = peersOf(rule, 'Ingress');
+        expect(peers.length).toBeGreaterThan(0);
+        for (const peer of peers) {
+          expect(Object.keys(peer)).toEqual(['namespaceSelector']);
+          const labels = obj(obj(peer.namespaceSelector).matchLabels);
+          expect(Object.keys(labels)).toEqual(['kubernetes.io/metadata.name']);
+          // Not the namespace Prometheus runs in: scraping needs no console.
+          expect(labels['kubernetes.io/metadata.name']).not.toBe('monitoring');
+        }
+      }
+    }
+  });
+
+  it('serves the console in-cluster only, through a Service on the port it listens on', () => {
+    const services = ofKind(tree, 'Service').filter((s) =>
+      selects({ matchLabels: obj(s.spec).selector }, labelsOf(opsConsole)),
+    );
+    expect(services.map(nameOf)).toEqual(['intelroute-console']);
+    const spec = obj(services[0]?.spec);
+    expect(spec.type ?? 'ClusterIP').toBe('ClusterIP');
+    const https = list(spec.ports)
+      .map(obj)
+      .find((p) => p.name === 'https');
+    const target = list(containers(opsConsole)[0]?.ports)
+      .map(obj)
+      .find((p) => p.name === https?.targetPort);
+    expect([https?.port, target?.containerPort]).toEqual([consolePort, consolePort]);
+    expect(String(processOf(opsConsole)?.env.INTELROUTE_CONSOLE_PORT)).toBe(String(consolePort));
   });
 
   it('lets every pod reach the Kafka brokers, DNS and the collector; the system services the gateway', () => {

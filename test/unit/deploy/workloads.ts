@@ -27,6 +27,12 @@ export interface Process {
   readonly env: Readonly<Record<string, string>>;
   /** Absolute paths of the files its mounts give it (as far as the manifests say). */
   readonly files: ReadonlySet<string>;
+  /**
+   * Where each of `files` comes from, the same for every process that mounts it: Compose
+   * `volume:<volume>:<path in it>` (a copy: its original's), Kubernetes `secret:<name>:<key>`
+   * (projected items too) or `configMap:<name>:<file>`.
+   */
+  readonly origins: ReadonlyMap<string, string>;
   /** A job that runs once (Compose `restart: "no"`), not a long-running service. */
   readonly oneShot: boolean;
 }
@@ -39,33 +45,47 @@ export const COMPOSE_FILE = path.join(DEPLOY, 'compose', 'docker-compose.yml');
 
 /**
  * What the Compose `certs` job leaves in each named volume: its script's `certs init --dir D`
- * (the folder of src/identity/certs), `certs issue --dir D --id URN` (clients/<name>.crt|.key)
- * and files it writes with `writeFileSync('<path>'`, mapped through its volume mounts.
+ * (the folder of src/identity/certs), `certs issue --dir D --id URN` (clients/<name>.crt|.key),
+ * files it writes with `writeFileSync('<path>'` and copies it makes with `cp <file>... <dir>/`,
+ * mapped through its volume mounts. Per volume: each file's path in it, and the path of the file
+ * it is a copy of (its own path when it is no copy).
  */
-export function composeVolumeFiles(compose: Doc): Map<string, Set<string>> {
-  const volumes = new Map<string, Set<string>>();
+export function composeVolumeFiles(compose: Doc): Map<string, Map<string, string>> {
+  const volumes = new Map<string, Map<string, string>>();
   for (const definition of Object.values(obj(compose.services)).map(obj)) {
     const script = list(definition.command).map(String).join('\n');
-    const written: string[] = [];
+    /** Absolute path written -> the absolute path of its original. */
+    const written = new Map<string, string>();
+    const write = (file: string, original = file) => written.set(file, original);
     for (const match of script.matchAll(/certs init --dir (\S+)/g)) {
       const paths = certFolderPaths(match[1] as string);
-      written.push(paths.caCertificate, paths.caPrivateKey, paths.serverCertificate);
-      written.push(paths.serverPrivateKey, paths.crl, paths.revocationList);
+      for (const file of [paths.caCertificate, paths.caPrivateKey, paths.serverCertificate])
+        write(file);
+      for (const file of [paths.serverPrivateKey, paths.crl, paths.revocationList]) write(file);
     }
     for (const match of script.matchAll(/certs issue --dir (\S+) --id (\S+)/g)) {
       const client = clientFilePaths(
         certFolderPaths(match[1] as string),
         clientFileName(match[2] as string),
       );
-      written.push(client.certificate, client.privateKey);
+      write(client.certificate);
+      write(client.privateKey);
     }
-    for (const match of script.matchAll(/writeFileSync\('([^']+)'/g))
-      written.push(match[1] as string);
+    for (const match of script.matchAll(/writeFileSync\('([^']+)'/g)) write(match[1] as string);
+    for (const match of script.matchAll(/^\s*cp ((?:\S+ )+)(\S+)\/$/gm)) {
+      for (const source of (match[1] as string).trim().split(' ')) {
+        if (!written.has(source)) throw new Error(`cp of ${source}, which the script never makes`);
+        write(path.posix.join(match[2] as string, path.posix.basename(source)), source);
+      }
+    }
     for (const mount of list(definition.volumes).map(String)) {
       const [volume, target] = mount.split(':') as [string, string];
-      const files = volumes.get(volume) ?? new Set<string>();
-      for (const file of written) {
-        if (file.startsWith(`${target}/`)) files.add(path.posix.relative(target, file));
+      const files = volumes.get(volume) ?? new Map<string, string>();
+      const inVolume = (file: string) =>
+        file.startsWith(`${target}/`) ? path.posix.relative(target, file) : undefined;
+      for (const [file, original] of written) {
+        const relative = inVolume(file);
+        if (relative !== undefined) files.set(relative, inVolume(original) ?? relative);
       }
       volumes.set(volume, files);
     }
@@ -84,10 +104,12 @@ export function composeProcesses(compose: Doc = readYaml(COMPOSE_FILE)): Process
       const manifestEnv = Object.fromEntries(
         Object.entries(obj(definition.environment)).map(([k, v]) => [k, String(v)]),
       );
-      const files = new Set<string>();
+      const origins = new Map<string, string>();
       for (const mount of list(definition.volumes).map(String)) {
         const [volume, target] = mount.split(':') as [string, string];
-        for (const file of volumeFiles.get(volume) ?? []) files.add(path.posix.join(target, file));
+        for (const [file, original] of volumeFiles.get(volume) ?? []) {
+          origins.set(path.posix.join(target, file), `volume:${volume}:${original}`);
+        }
       }
       return {
         where: 'compose' as const,
@@ -95,7 +117,8 @@ export function composeProcesses(compose: Doc = readYaml(COMPOSE_FILE)): Process
         command: list(definition.command).map(String),
         manifestEnv,
         env: { ...base, ...manifestEnv },
-        files,
+        files: new Set(origins.keys()),
+        origins,
         oneShot: definition.restart === 'no',
       };
     });
@@ -105,18 +128,35 @@ export function composeProcesses(compose: Doc = readYaml(COMPOSE_FILE)): Process
 
 type Tree = ReturnType<typeof readKustomization>;
 
-/** The file names a pod volume puts in its mount folder (Secret items or keys, ConfigMap files). */
-function volumeFileNames(volume: Doc, tree: Tree): string[] {
+/**
+ * The files a pod volume puts in its mount folder (Secret items or keys, ConfigMap files, the
+ * Secret items a projected volume gathers), each with its origin (`secret:<name>:<key>`,
+ * `configMap:<name>:<file>`).
+ */
+function volumeFiles(volume: Doc, tree: Tree): Map<string, string> {
   if (volume.configMap !== undefined) {
-    const files = tree.configMaps.get(String(obj(volume.configMap).name))?.files ?? [];
-    return files.map((file) => path.basename(file));
+    const name = String(obj(volume.configMap).name);
+    const files = tree.configMaps.get(name)?.files ?? [];
+    return new Map(files.map((f) => [path.basename(f), `configMap:${name}:${path.basename(f)}`]));
   }
-  if (volume.secret === undefined) return [];
-  const secret = obj(volume.secret);
-  const items = list(secret.items).map(obj);
-  if (items.length > 0) return items.map((item) => String(item.path));
-  const kafkaUsers = ofKind(tree, 'KafkaUser').map(nameOf);
-  return kafkaUsers.includes(String(secret.secretName)) ? STRIMZI_USER_SECRET_KEYS : [];
+  const secretFiles = (name: string, items: Doc[]): [string, string][] => {
+    if (items.length > 0) {
+      return items.map((item) => [String(item.path), `secret:${name}:${String(item.key)}`]);
+    }
+    const kafkaUsers = ofKind(tree, 'KafkaUser').map(nameOf);
+    const keys = kafkaUsers.includes(name) ? STRIMZI_USER_SECRET_KEYS : [];
+    return keys.map((key) => [key, `secret:${name}:${key}`]);
+  };
+  if (volume.secret !== undefined) {
+    const secret = obj(volume.secret);
+    return new Map(secretFiles(String(secret.secretName), list(secret.items).map(obj)));
+  }
+  const sources = list(obj(volume.projected).sources).map((source) => obj(obj(source).secret));
+  return new Map(
+    sources
+      .filter((secret) => secret.name !== undefined)
+      .flatMap((secret) => secretFiles(String(secret.name), list(secret.items).map(obj))),
+  );
 }
 
 /** What a container's environment holds: its ConfigMaps (`envFrom`), then its own `env`. */
@@ -133,16 +173,16 @@ function manifestEnvOf(container: Doc, tree: Tree): Record<string, string> {
   return Object.fromEntries([...fromConfigMaps, ...own]) as Record<string, string>;
 }
 
-/** The absolute paths of the files a container's volume mounts give it. */
-function mountedFilesOf(workload: Doc, container: Doc, tree: Tree): Set<string> {
+/** The absolute paths of the files a container's volume mounts give it, with their origins. */
+function mountedFilesOf(workload: Doc, container: Doc, tree: Tree): Map<string, string> {
   const volumes = new Map(
     list(podSpec(workload).volumes).map((v) => [String(obj(v).name), obj(v)]),
   );
-  const files = new Set<string>();
+  const files = new Map<string, string>();
   for (const mount of list(container.volumeMounts).map(obj)) {
     const volume = volumes.get(String(mount.name));
-    for (const name of volume === undefined ? [] : volumeFileNames(volume, tree)) {
-      files.add(path.posix.join(String(mount.mountPath), name));
+    for (const [name, origin] of volume === undefined ? [] : volumeFiles(volume, tree)) {
+      files.set(path.posix.join(String(mount.mountPath), name), origin);
     }
   }
   return files;
@@ -159,13 +199,15 @@ export function k8sProcesses(tree: Tree = readKustomization()): Process[] {
       .filter((container) => container.image === K8S_IMAGE)
       .map((container) => {
         const manifestEnv = manifestEnvOf(container, tree);
+        const origins = mountedFilesOf(workload, container, tree);
         return {
           where: 'k8s' as const,
           name: nameOf(workload),
           command: list(container.args).map(String),
           manifestEnv,
           env: { ...base, ...manifestEnv },
-          files: mountedFilesOf(workload, container, tree),
+          files: new Set(origins.keys()),
+          origins,
           oneShot: workload.kind === 'Job' || workload.kind === 'CronJob',
         };
       }),
@@ -173,7 +215,7 @@ export function k8sProcesses(tree: Tree = readKustomization()): Process[] {
 }
 
 /** Which intelroute component a command line runs (undefined for one-shot tooling). */
-export type Component = 'gateway' | 'link detector' | 'request ledger' | 'reader';
+export type Component = 'gateway' | 'link detector' | 'request ledger' | 'reader' | 'console';
 
 /** The long-running CLI commands of each component (see src/cli). */
 export const COMPONENT_COMMANDS: ReadonlyArray<{ component: Component; command: string[] }> = [
@@ -181,6 +223,7 @@ export const COMPONENT_COMMANDS: ReadonlyArray<{ component: Component; command: 
   { component: 'link detector', command: ['links', 'run'] },
   { component: 'request ledger', command: ['requests', 'run'] },
   { component: 'reader', command: ['consume'] },
+  { component: 'console', command: ['console'] },
 ];
 
 export function componentOf(command: readonly string[]): Component | undefined {
