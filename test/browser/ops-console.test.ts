@@ -133,6 +133,11 @@ describe('ops console in a browser', () => {
       .locator(`[data-node="reader:${gw.topic('intelroute.reader.country.DE')}"]`)
       .first()
       .waitFor({ timeout: 20_000 });
+    // Each reader's lag, from its committed offsets (asked every 5 s).
+    await page
+      .locator(`tr[data-group="${gw.topic('intelroute.reader.country.DE')}"]`)
+      .first()
+      .waitFor({ timeout: 20_000 });
     expect(navigations).toEqual([]);
     await shoot(page, 'flow');
     await page.close();

@@ -11,7 +11,9 @@
   const SVG_NS = 'http://www.w3.org/2000/svg';
   const CHART_WIDTH = 600;
   const CHART_HEIGHT = 120;
-  const PICTURE = { width: 900, top: 34, row: 30, minHeight: 160, columns: [170, 450, 730] };
+  const PICTURE = { width: 900, top: 34, row: 30, minHeight: 160, columns: [170, 430, 660] };
+  // Characters of a node's label (the readers' column has ~230 of the picture's 900 units).
+  const LABEL_MAX = 26;
   // Seconds before a closed stream (server restarted, access refused) is opened again.
   const RECONNECT_SECONDS = 5;
   const TONES = {
@@ -219,11 +221,21 @@
           return s('g', { class: 'node', 'data-node': id }, [
             s('title', {}, [name + ': ' + formatCount(count) + ' messages']),
             s('circle', { cx: x, cy: y, r: 6 }),
-            s('text', { x: x + column.dx, y: y + column.dy, 'text-anchor': column.anchor }, [name]),
+            s('text', { x: x + column.dx, y: y + column.dy, 'text-anchor': column.anchor }, [
+              shortLabel(name),
+            ]),
           ]);
         }),
       );
     });
+  }
+
+  /**
+   * Names share a long prefix (a deployment's topic prefix, `intelroute.reader.`): the end is
+   * what tells them apart, so a long one keeps its end; the node's title has it whole.
+   */
+  function shortLabel(name) {
+    return name.length <= LABEL_MAX ? name : '…' + name.slice(name.length - LABEL_MAX + 1);
   }
 
   /** One curve per edge, its width following its count (the busiest edge is 11.5 wide). */

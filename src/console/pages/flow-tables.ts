@@ -87,7 +87,13 @@ export function renderReadersTable(readers: readonly ReaderLag[]): SafeHtml {
     'Readers: lag behind the end of each topic',
     html`<th scope="col">Group</th>
       <th scope="col">Topic</th>
-      <th scope="col" class="num">Lag</th>`,
+      <th
+        scope="col"
+        class="num"
+        title="Records behind the committed offset, as Kafka counts them: the commit marker after a transaction's last record counts 1 until more is written"
+      >
+        Lag
+      </th>`,
     body.length > 0 ? body : [emptyRow(3, 'No reader groups known')],
   );
 }
