@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT, type IntelrouteConfig } from '../config';
 import { readerInstanceId } from '../services/readers';
-import { IntelrouteError } from '../core/errors';
+import { errorText, IntelrouteError } from '../core/errors';
 import { ensureDevCertificates, ensureDevLinkSecret } from '../gateway/dev-certificates';
 import type { Gateway } from '../gateway/gateway';
 import { createKafkaClient } from '../kafka/kafka-client';
@@ -47,6 +47,8 @@ export interface RunningIntelroute {
   readonly devCertsDir: string | null;
   /** The ops console's address (all-in-one mode with console.enabled), else null. */
   readonly consoleUrl: string | null;
+  /** SIGHUP: the console re-reads its TLS files (the CRL); logs rather than throws. */
+  reloadConsoleTls(): void;
   /** The gateway serves and every started service runs (the readiness probe). */
   ready(): boolean;
   /** Resolves with a reason once a started service stopped by itself (a consumer failed). */
@@ -121,10 +123,18 @@ export async function startIntelroute(options: StartOptions): Promise<RunningInt
       services: services.statuses,
       devCertsDir: dev.devCertsDir,
       consoleUrl: opsConsole?.url ?? null,
-      ready: () =>
-        gateway.ready &&
-        services.running.every(({ service }) => service.running) &&
-        (opsConsole?.ready ?? true),
+      reloadConsoleTls: () => {
+        try {
+          opsConsole?.reloadTls();
+        } catch (error) {
+          logger.error(
+            { err: errorText(error) },
+            'console TLS files not reloaded; the old ones stay',
+          );
+        }
+      },
+      // Not the console: it only shows, and the gateway serves whether it has caught up or not.
+      ready: () => gateway.ready && services.running.every(({ service }) => service.running),
       serviceFailure: firstFailure(services.running),
       stop: stopAll,
     };

@@ -36,6 +36,11 @@ export class AuditTail {
   private startEnds: ReadonlyMap<number, bigint> | null = null;
   private state: HealthView['auditTail']['state'] = 'starting';
   private caughtUpOnce = false;
+  private reportFailure: (reason: string) => void = () => undefined;
+  /** Resolves when the reading stopped for good (its consumer failed); never otherwise. */
+  readonly failure = new Promise<string>((resolve) => {
+    this.reportFailure = resolve;
+  });
 
   constructor(private readonly options: AuditTailOptions) {
     this.groupId = `intelroute-console-${options.instanceId}-${randomUUID().slice(0, 8)}`;
@@ -50,6 +55,7 @@ export class AuditTail {
         this.advance(partition, BigInt(lastOffset) + 1n, BigInt(highWatermark)),
       onFailed: (error) => {
         this.state = 'down';
+        this.reportFailure(errorText(error));
         options.logger.error(
           { err: errorText(error) },
           'the console stopped reading the audit trail',

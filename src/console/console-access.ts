@@ -59,11 +59,15 @@ export function admitLoopback(headers: IncomingHttpHeaders): AccessDecision {
 }
 
 /**
- * mTLS mode: the client certificate must chain to the gateway's CA (and not be revoked), be
+ * mTLS mode: the client certificate must chain to the gateway's CA (and not be revoked, also
+ * when its connection predates the CRL), be
  * issued for client authentication, and name an `ops` identity. Everyone else is refused: the
  * console shows the audit trail, which only operators may read.
  */
-export function admitPeer(socket: TLSSocket): AccessDecision {
+export function admitPeer(
+  socket: TLSSocket,
+  isRevoked: (serialNumber: string) => boolean = () => false,
+): AccessDecision {
   const certificate = socket.getPeerCertificate();
   if (certificate === null || Object.keys(certificate).length === 0) {
     return refused(
@@ -76,6 +80,10 @@ export function admitPeer(socket: TLSSocket): AccessDecision {
       'Certificate not accepted',
       `The client certificate was not accepted (${String(socket.authorizationError)}): it must be issued by the gateway’s CA and not revoked.`,
     );
+  }
+  // A connection opened (or a session resumed) before the CRL was reloaded was verified then.
+  if (isRevoked(certificate.serialNumber)) {
+    return refused('Certificate revoked', 'This client certificate has been revoked.');
   }
   try {
     requireClientAuthUsage(certificate);

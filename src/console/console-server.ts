@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { IntelrouteError } from '../core/errors';
+import { normalizeSerialNumber, revokedSerials } from '../identity/certs';
 import type { Logger } from '../telemetry/logger';
 import {
   admitLoopback,
@@ -66,6 +67,8 @@ export interface ConsoleServer {
   readonly port: number;
   /** The address to open in a browser. */
   readonly url: string;
+  /** Serves new connections with `tls` (a CRL updated after `certs revoke`). No-op without TLS. */
+  updateTls(tls: ConsoleTls): void;
   /** Stops listening, ends the live streams, closes connections. Idempotent. */
   close(): Promise<void>;
 }
@@ -94,10 +97,11 @@ const SECURITY_HEADERS = {
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
   const assets = loadAssets();
   const stream = new FlowStream(options.sources, options.maxStreams ?? 32);
+  const revocations = new Revocations(options.tls?.crl);
   const scheme = options.mode === 'mtls' ? 'https' : 'http';
   const handler = (request: IncomingMessage, response: ServerResponse): void => {
     try {
-      serve(options, assets, stream, scheme, request, response);
+      serve(options, assets, stream, revocations, scheme, request, response);
     } catch (error) {
       options.logger.warn({ err: String(error) }, 'console request failed');
       if (!response.headersSent)
@@ -122,6 +126,11 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   return {
     port,
     url: `${scheme}://${shownHost}:${port}/`,
+    updateTls: (tls) => {
+      if (!(server instanceof https.Server)) return;
+      server.setSecureContext({ ...tls, minVersion: 'TLSv1.2' });
+      revocations.update(tls.crl);
+    },
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         stream.close();
@@ -158,6 +167,7 @@ function serve(
   options: ConsoleServerOptions,
   assets: Assets,
   stream: FlowStream,
+  revocations: Revocations,
   scheme: 'http' | 'https',
   request: IncomingMessage,
   response: ServerResponse,
@@ -167,7 +177,7 @@ function serve(
   const access: AccessDecision =
     options.mode === 'loopback'
       ? admitLoopback(request.headers)
-      : admitPeer(request.socket as TLSSocket);
+      : admitPeer(request.socket as TLSSocket, (serial) => revocations.has(serial));
   if (!access.admitted) {
     return sendPage(
       response,
@@ -381,4 +391,26 @@ function listen(server: http.Server, host: string, port: number): Promise<number
       resolve((server.address() as AddressInfo).port);
     });
   });
+}
+
+/** The serial numbers a CRL revokes, asked per request (connections outlive a CRL reload). */
+class Revocations {
+  private serials: ReadonlySet<string>;
+
+  constructor(crl: Buffer | undefined) {
+    this.serials = crl === undefined ? new Set() : revokedSerials(crl);
+  }
+
+  update(crl: Buffer | undefined): void {
+    this.serials = crl === undefined ? new Set() : revokedSerials(crl);
+  }
+
+  has(serialNumber: string): boolean {
+    if (this.serials.size === 0) return false;
+    try {
+      return this.serials.has(normalizeSerialNumber(serialNumber));
+    } catch {
+      return false;
+    }
+  }
 }

@@ -95,6 +95,23 @@ export class OpsConsole {
     await this.tail.stop();
   }
 
+  /**
+   * SIGHUP: re-reads the TLS files (after `intelroute certs revoke` the CRL): new connections
+   * are checked against it. A no-op without mTLS.
+   * @throws IntelrouteError CONFIG_INVALID when the files cannot be read (the old ones stay).
+   */
+  reloadTls(): void {
+    if (this.server === null || accessModeOf(this.options.config.console) !== 'mtls') return;
+    this.server.updateTls(consoleTls(this.options.config));
+  }
+
+  /** Resolves with a reason once the console stopped reading the audit trail; never otherwise. */
+  get failure(): Promise<string> {
+    return this.tail.failure.then(
+      (reason) => `the ops console stopped reading the audit trail: ${reason}`,
+    );
+  }
+
   /** Serving and caught up with the trail as it was at start. */
   get ready(): boolean {
     return this.server !== null && this.tail.live;

@@ -64,7 +64,10 @@ async function runInForeground(
   let running: RunningIntelroute | undefined;
   let failed: (reason: string) => void = () => undefined;
   const failure = new Promise<string>((resolve) => (failed = resolve));
-  const onHangUp = (): void => running?.gateway.reload();
+  const onHangUp = (): void => {
+    running?.gateway.reload();
+    running?.reloadConsoleTls();
+  };
   const end = await runUntilStopped({
     name: 'intelroute',
     logger,

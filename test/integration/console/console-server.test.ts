@@ -8,6 +8,7 @@ import {
   type ConsoleSources,
 } from '../../../src/console/console-server';
 import type { FlowSnapshot } from '../../../src/console/console-model';
+import { certFolderPaths, revokeCertificate } from '../../../src/identity/certs';
 import { silentLogger } from '../../../src/telemetry/logger';
 import { TestCertificates } from '../../helpers/gateway-harness';
 
@@ -191,6 +192,26 @@ describe('ops console server, mTLS access', () => {
       expect(answer.body).not.toContain('"FR"');
     }
     expect((await as(null)).status).toBe(403);
+  });
+
+  it('refuses a revoked operator once the CRL is reloaded', async () => {
+    const urn = 'urn:intelroute:ops:leaver';
+    expect((await as(urn)).status).toBe(200);
+    const files = await certs.client(urn);
+    await revokeCertificate(certFolderPaths(certs.dir), {
+      certificate: readFileSync(files.certFile),
+    });
+    const file = (name: string) => readFileSync(path.join(certs.dir, name));
+    server.updateTls({
+      ca: file('ca.crt'),
+      cert: file('server.crt'),
+      key: file('server.key'),
+      crl: file('crl.pem'),
+    });
+    const answer = await as(urn);
+    expect(answer.status).toBe(403);
+    expect(answer.body).toMatch(/revoked/i);
+    expect((await as('urn:intelroute:ops:alice')).status).toBe(200);
   });
 
   it('answers the health check without a certificate, and nothing else', async () => {
