@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { IntelrouteError } from '../core/errors';
 import { normalizeSerialNumber, revokedSerials } from '../identity/certs';
+import { listenOrExplain } from '../telemetry/health-server';
 import type { Logger } from '../telemetry/logger';
 import {
   admitLoopback,
@@ -119,7 +119,12 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   server.keepAliveTimeout = 5_000;
   // Operators are few: a flood of connections is refused rather than held.
   server.maxConnections = 256;
-  const port = await listen(server, options.host, options.port);
+  const port = await listenOrExplain(
+    server,
+    options,
+    'the ops console',
+    'set INTELROUTE_CONSOLE_PORT to a free port, 0 for any, or INTELROUTE_CONSOLE_ENABLED=false',
+  );
   const hostInUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   const shownHost = ['0.0.0.0', '::'].includes(options.host) ? 'localhost' : hostInUrl;
   let closing: Promise<void> | undefined;
@@ -370,27 +375,6 @@ function sendText(response: ServerResponse, status: number, body: string): void 
     'Cache-Control': 'no-store',
   });
   response.end(body);
-}
-
-function listen(server: http.Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const fail = (error: NodeJS.ErrnoException): void =>
-      reject(
-        new IntelrouteError(
-          'CONFIG_INVALID',
-          `cannot listen on ${host}:${port} for the ops console: ${error.message}` +
-            (error.code === 'EADDRINUSE'
-              ? ' (set INTELROUTE_CONSOLE_PORT to a free port, 0 for any, or INTELROUTE_CONSOLE_ENABLED=false)'
-              : ''),
-          { cause: error },
-        ),
-      );
-    server.once('error', fail);
-    server.listen(port, host, () => {
-      server.off('error', fail);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }
 
 /** The serial numbers a CRL revokes, asked per request (connections outlive a CRL reload). */

@@ -38,7 +38,12 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
     });
   });
   server.keepAliveTimeout = 5000;
-  const port = await listen(server, options.host, options.port);
+  const port = await listenOrExplain(
+    server,
+    options,
+    'metrics and health',
+    'another intelroute process on this host? give each its own INTELROUTE_METRICS_PORT, 0 for any free port',
+  );
   let closing: Promise<void> | undefined;
   return {
     port,
@@ -99,19 +104,25 @@ function answer(response: ServerResponse, status: number, body: string): void {
   response.end(body);
 }
 
-function listen(server: http.Server, host: string, port: number): Promise<number> {
+/**
+ * Listens on host:port and resolves with the port bound; a failure to bind rejects with one
+ * line saying what the server was for and, when the port is taken, what to do.
+ * @throws IntelrouteError CONFIG_INVALID
+ */
+export function listenOrExplain(
+  server: http.Server,
+  { host, port }: { readonly host: string; readonly port: number },
+  purpose: string,
+  whenInUse: string,
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const fail = (error: Error): void =>
+    const fail = (error: NodeJS.ErrnoException): void =>
       reject(
         new IntelrouteError(
           'CONFIG_INVALID',
-          `cannot listen on ${host}:${port} for metrics and health: ${error.message}` +
-            ((error as NodeJS.ErrnoException).code === 'EADDRINUSE'
-              ? ' (another intelroute process on this host? give each its own INTELROUTE_METRICS_PORT, 0 for any free port)'
-              : ''),
-          {
-            cause: error,
-          },
+          `cannot listen on ${host}:${port} for ${purpose}: ${error.message}` +
+            (error.code === 'EADDRINUSE' ? ` (${whenInUse})` : ''),
+          { cause: error },
         ),
       );
     server.once('error', fail);
