@@ -31,6 +31,7 @@ export class FlowStream {
       'Cache-Control': 'no-store',
       'X-Accel-Buffering': 'no',
     });
+    if (request.method === 'HEAD') return void response.end();
     response.write(`retry: 2000\n${frame(this.source.flow())}`);
     this.clients.add(response);
     const forget = (): void => {

@@ -125,6 +125,10 @@ describe('ops console server, loopback access', () => {
     expect((await request(`${base()}/nothing`)).status).toBe(404);
     expect((await request(`${base()}/`, { method: 'DELETE' })).status).toBe(405);
     expect((await request(`${base()}/messages?q=${'a'.repeat(201)}`)).status).toBe(400);
+    // HEAD of the live stream answers and ends, rather than holding a stream open.
+    const head = await request(`${base()}/events`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers['content-type']).toMatch(/text\/event-stream/);
   });
 
   it('streams a flow snapshot as a server-sent event at once', async () => {
