@@ -26,6 +26,8 @@ export interface TrailVerification {
   readonly untrusted: readonly HeadSignatureProblem[];
   /** What `audit verify` prints: one line per chain, per head problem, per unsigned head, a summary. */
   readonly lines: readonly string[];
+  /** The lines of `lines` that name a problem (broken chains, unusable heads, unsigned heads). */
+  readonly problemLines: readonly string[];
 }
 
 /**
@@ -43,10 +45,14 @@ export async function verifyAuditTrail(
   const { heads, problems } = readHeads(trail.heads);
   const report = verifyChains(trail.records, heads, { allowRecordsAfterHead: options.live });
   const untrusted = checkHeadSignatures(heads, trusted);
+  const headLines = problems.map(formatHeadProblem);
+  const signatureLines = untrusted.map(formatSignatureProblem);
+  const broken = report.chains.filter((chain) => chain.problem !== undefined);
+  const problemLines = [...broken.map(formatVerdict), ...headLines, ...signatureLines];
   const lines = [
     ...report.chains.map(formatVerdict),
-    ...problems.map(formatHeadProblem),
-    ...untrusted.map(formatSignatureProblem),
+    ...headLines,
+    ...signatureLines,
     formatSummary(report, problems, untrusted),
   ];
   return {
@@ -56,5 +62,6 @@ export async function verifyAuditTrail(
     headProblems: problems,
     untrusted,
     lines,
+    problemLines,
   };
 }

@@ -178,7 +178,7 @@ function serve(
   response: ServerResponse,
 ): void {
   const url = new URL(request.url ?? '/', 'http://console.invalid');
-  if (url.pathname === '/healthz') return sendText(response, 200, 'ok\n');
+  if (url.pathname === '/healthz') return send(response, 200, 'text/plain; charset=utf-8', 'ok\n');
   const access: AccessDecision =
     options.mode === 'loopback'
       ? admitLoopback(request.headers)
@@ -312,69 +312,50 @@ interface Asset {
 }
 type Assets = ReadonlyMap<string, Asset>;
 
-const ASSET_TYPES: Readonly<Record<string, string>> = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-};
-
 /** The console's assets, read once at start: nothing on disk is read per request. */
 function loadAssets(): Assets {
   const dir = path.join(__dirname, 'assets');
   const assets = new Map<string, Asset>();
   for (const [name, type] of [
-    ['console.js', ASSET_TYPES['.js']!],
-    ['console.css', ASSET_TYPES['.css']!],
-    ['favicon.svg', ASSET_TYPES['.svg']!],
+    ['console.js', 'text/javascript; charset=utf-8'],
+    ['console.css', 'text/css; charset=utf-8'],
   ] as const) {
     try {
       assets.set(name, { body: readFileSync(path.join(dir, name)), type });
     } catch (error) {
-      if (name !== 'favicon.svg') {
-        throw new IntelrouteError(
-          'CONFIG_INVALID',
-          `console asset ${name} missing in ${dir} (run \`npm run build\`)`,
-          { cause: error },
-        );
-      }
+      throw new IntelrouteError(
+        'CONFIG_INVALID',
+        `console asset ${name} missing in ${dir} (run \`npm run build\`)`,
+        { cause: error },
+      );
     }
   }
   return assets;
 }
 
 function sendPage(response: ServerResponse, status: number, body: string): void {
-  response.writeHead(status, {
-    ...SECURITY_HEADERS,
-    'Content-Type': 'text/html; charset=utf-8',
-    'Cache-Control': 'no-store',
-  });
-  response.end(response.req.method === 'HEAD' ? undefined : body);
+  send(response, status, 'text/html; charset=utf-8', body);
 }
 
 function sendJson(response: ServerResponse, value: unknown): void {
-  response.writeHead(200, {
-    ...SECURITY_HEADERS,
-    'Content-Type': 'application/json; charset=utf-8',
-    'Cache-Control': 'no-store',
-  });
-  response.end(response.req.method === 'HEAD' ? undefined : JSON.stringify(value));
+  send(response, 200, 'application/json; charset=utf-8', JSON.stringify(value));
 }
 
+/** Assets may be kept, but asked again each time: a new build is seen at once. */
 function sendAsset(response: ServerResponse, asset: Asset): void {
-  response.writeHead(200, {
-    ...SECURITY_HEADERS,
-    'Content-Type': asset.type,
-    'Cache-Control': 'no-cache',
-  });
-  response.end(response.req.method === 'HEAD' ? undefined : asset.body);
+  send(response, 200, asset.type, asset.body, 'no-cache');
 }
 
-function sendText(response: ServerResponse, status: number, body: string): void {
-  response.writeHead(status, {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Cache-Control': 'no-store',
-  });
-  response.end(body);
+/** Every answer but the live stream: the security headers, no body for HEAD. */
+function send(
+  response: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer,
+  cache: 'no-store' | 'no-cache' = 'no-store',
+): void {
+  response.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': cache });
+  response.end(response.req.method === 'HEAD' ? undefined : body);
 }
 
 /** The serial numbers a CRL revokes, asked per request (connections outlive a CRL reload). */

@@ -77,7 +77,7 @@ export class IntegrityCheck {
         finishedAt: now().toISOString(),
         ok: verification.ok,
         records: verification.report.records,
-        problems: verification.lines.filter((line) => !line.startsWith('ok ')).slice(0, -1),
+        problems: verification.problemLines,
         error: null,
       };
       this.options.logger.info(

@@ -131,36 +131,17 @@ describe('certificate and secret files: what the manifests mount is what the cod
     },
   );
 
-  it.each(named('link detector'))(
-    '%s %s: the link detector finds its secret, client certificate and signing key',
+  it.each([...named('link detector'), ...named('request ledger')])(
+    '%s %s: the system service finds its client certificate and signing key (and the detector its secret)',
     (_w, _n, deployed) => {
+      const detector = componentOf((deployed as Process).command) === 'link detector';
+      const component = detector ? 'link-detector' : 'request-ledger';
+      const build = detector ? buildLinkDetector : buildRequestLedger;
       const config = mount(deployed as Process);
-      expect(() => buildLinkDetector(config, deps)).not.toThrow();
-      expect(fs.reads).toContain(config.links.secretFile);
+      expect(() => build(config, deps)).not.toThrow();
+      if (detector) expect(fs.reads).toContain(config.links.secretFile);
       const folder = certFolderPaths(config.systemClient.certsDir as string);
-      const client = clientFilePaths(folder, clientFileName('urn:intelroute:system:link-detector'));
-      expect(systemClientFiles()).toEqual([
-        folder.caCertificate,
-        client.certificate,
-        client.privateKey,
-      ]);
-      for (const file of systemClientFiles())
-        expect((deployed as Process).files.has(file)).toBe(true);
-      expect(config.audit.signingKeyFile).toBe(client.privateKey);
-      expect(fs.reads).toContain(client.privateKey);
-    },
-  );
-
-  it.each(named('request ledger'))(
-    '%s %s: the request ledger finds its client certificate and signing key',
-    (_w, _n, deployed) => {
-      const config = mount(deployed as Process);
-      expect(() => buildRequestLedger(config, deps)).not.toThrow();
-      const folder = certFolderPaths(config.systemClient.certsDir as string);
-      const client = clientFilePaths(
-        folder,
-        clientFileName('urn:intelroute:system:request-ledger'),
-      );
+      const client = clientFilePaths(folder, clientFileName(`urn:intelroute:system:${component}`));
       expect(systemClientFiles()).toEqual([
         folder.caCertificate,
         client.certificate,
