@@ -2,9 +2,11 @@
  * The transactional writer alone, with the gateway's transaction shape (2 routed records per job,
  * then 3 participant records per job naming their offsets, plus a head) and nothing in front of
  * it: open loop at a fixed rate, latency from the scheduled time to the commit. Compares writer
- * settings (producer lanes) in one run, on the bench's broker.
+ * settings (producer lanes) in one run, on the bench's broker. SHAPES=two-sends,one-send adds
+ * the shape the gateway cannot use (its ack and audit name the offsets the first send returns):
+ * the same 5 records per job in a single send, no participant, to price the second round trip.
  *
- *   npx tsx bench/writer-latency.ts [rate=1000] [seconds=15]
+ *   LANES=1,2 SHAPES=two-sends npx tsx bench/writer-latency.ts [rate=1000] [seconds=15]
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -45,9 +47,12 @@ class ShapeParticipant implements TransactionParticipant<number> {
   aborted(): void {}
 }
 
+type Shape = 'two-sends' | 'one-send';
+
 async function measure(
   writer: TransactionalWriter<number>,
-  topics: { a: string; b: string },
+  topics: { a: string; b: string; audit: string; idem: string },
+  shape: Shape,
   rate: number,
   seconds: number,
 ): Promise<number[]> {
@@ -60,12 +65,17 @@ async function measure(
     const wait = scheduled - performance.now();
     if (wait > 1) await sleep(wait);
     const key = Buffer.from(`m-${i}`);
-    const records = [topics.a, topics.b].map((topic) => ({
-      topic,
-      key,
-      value: VALUE,
-      headers: {},
-    }));
+    const routed = [topics.a, topics.b].map((topic) => ({ topic, key, value: VALUE, headers: {} }));
+    const named = { key, value: VALUE.subarray(0, 300), headers: {} };
+    const records =
+      shape === 'two-sends'
+        ? routed
+        : [
+            ...routed,
+            { ...named, topic: topics.audit, key: Buffer.from('chain') },
+            { ...named, topic: topics.audit, key: Buffer.from('chain') },
+            { ...named, topic: topics.idem },
+          ];
     pending.push(
       writer.write({ records, events: [i], deadlineAtMs: Date.now() + 30_000 }).then(() => {
         if (i >= rate * 2) latencies.push(performance.now() - scheduled);
@@ -84,7 +94,11 @@ async function main(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    for (const lanes of (process.env.LANES ?? '1,2').split(',').map(Number)) {
+    const shapes = (process.env.SHAPES ?? 'two-sends').split(',') as Shape[];
+    for (const [lanes, shape] of (process.env.LANES ?? '1,2')
+      .split(',')
+      .map(Number)
+      .flatMap((l) => shapes.map((sh) => [l, sh] as const))) {
       const prefix = `wl-${newRunId()}.`;
       const names = ['a', 'b', 'audit', 'idem', 'heads'].map((n) => `${prefix}${n}`);
       await createTopicsAndWait(
@@ -96,15 +110,15 @@ async function main(): Promise<void> {
         kafka,
         transactionalId: `${prefix}writer`,
         logger: silentLogger(),
-        participants: [new ShapeParticipant({ audit, idem, heads })],
+        participants: shape === 'two-sends' ? [new ShapeParticipant({ audit, idem, heads })] : [],
         lanes,
       });
       await writer.start();
-      const latencies = await measure(writer, { a, b }, rate, seconds);
+      const latencies = await measure(writer, { a, b, audit, idem }, shape, rate, seconds);
       await writer.stop();
       const s = summarizeLatencies(latencies);
       process.stdout.write(
-        `lanes=${lanes} rate=${rate}/s n=${s.count} p50 ${s.p50Ms} p90 ${s.p90Ms} p99 ${s.p99Ms} max ${s.maxMs} ms\n`,
+        `lanes=${lanes} ${shape} rate=${rate}/s n=${s.count} p50 ${s.p50Ms} p90 ${s.p90Ms} p99 ${s.p99Ms} max ${s.maxMs} ms\n`,
       );
     }
   } finally {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { AuditRecord, auditEventFromJSON } from '../contract/generated/intelroute/v1/records';
 import { IntelrouteError } from '../core/errors';
 
@@ -15,7 +15,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Lowercase hex SHA-256 of `bytes`: the hash that links audit records. */
 export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return hash('sha256', bytes, 'hex'); // one call: no Hash object per record
 }
 
 /** True for a lowercase hex SHA-256 (64 characters). */

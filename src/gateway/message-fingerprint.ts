@@ -1,5 +1,8 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../audit/audit-format';
 import { Envelope } from '../contract/generated/intelroute/v1/envelope';
+import { encodeMessage } from '../contract/message-encoding';
+
+const EMPTY = Buffer.alloc(0);
 
 /**
  * What a message id stands for: SHA-256 (lowercase hex) of the envelope as the sender built it,
@@ -9,11 +12,11 @@ import { Envelope } from '../contract/generated/intelroute/v1/envelope';
  * them would be stored or routed differently, so it is not the same message.
  */
 export function messageFingerprint(envelope: Envelope, payloadSha256: string): string {
-  const decided = Envelope.encode({
+  const decided = encodeMessage(Envelope, {
     ...envelope,
     createdAt: undefined,
     receipt: undefined,
-    payload: Buffer.alloc(0),
-  }).finish();
-  return createHash('sha256').update(decided).update(payloadSha256, 'utf8').digest('hex');
+    payload: EMPTY,
+  });
+  return sha256Hex(Buffer.concat([decided, Buffer.from(payloadSha256, 'utf8')]));
 }

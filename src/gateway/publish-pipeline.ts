@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   authorizePublish,
   ncbCopyCountries,
@@ -33,6 +32,7 @@ import {
 import type { Logger } from '../telemetry/logger';
 import { validateMessage, type SchemaRegistry } from '../core/validation';
 import { envelopeEcho } from './client-echo';
+import { sha256Hex } from '../audit/audit-format';
 import { deadLetterRecord } from './dead-letter';
 import type { GatewayEvent, MessageFacts, RoutedEvent } from './gateway-events';
 import { refusal, refusalFromError, type GatewayRefusal } from './gateway-refusal';
@@ -415,7 +415,7 @@ function messageFacts(
     ...envelopeEcho(envelope),
     identity,
     traceId,
-    payloadSha256: createHash('sha256').update(envelope.payload).digest('hex'),
+    payloadSha256: sha256Hex(envelope.payload),
     payloadSize: envelope.payload.length,
     schemaVersion: envelope.schemaVersion,
     at,

@@ -1,4 +1,5 @@
 import type { RecordHeaders } from './stream-record';
+import { encodeMessage } from '../contract/message-encoding';
 import { formatOrigin } from '../contract/message-identity';
 import { Envelope } from '../contract/generated/intelroute/v1/envelope';
 import {
@@ -80,7 +81,7 @@ export interface SharedHeaderValues {
 export function encodeEnvelope(envelope: Envelope): EncodedEnvelope {
   return {
     envelope,
-    value: Buffer.from(Envelope.encode(envelope).finish()),
+    value: encodeMessage(Envelope, envelope),
     shared: sharedHeaderValues(envelope),
   };
 }

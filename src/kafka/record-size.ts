@@ -16,11 +16,15 @@ const RECORD_FRAMING_BYTES = 32;
  */
 export function recordBytes(record: OutboundRecord): number {
   let bytes = RECORD_FRAMING_BYTES + record.key.length + record.value.length;
-  for (const [name, value] of Object.entries(record.headers)) {
-    bytes += RECORD_FRAMING_BYTES / 4 + Buffer.byteLength(name) + Buffer.byteLength(value);
+  const { headers } = record;
+  for (const name in headers) {
+    bytes +=
+      HEADER_FRAMING_BYTES + Buffer.byteLength(name) + Buffer.byteLength(headers[name] ?? '');
   }
   return bytes;
 }
+
+const HEADER_FRAMING_BYTES = RECORD_FRAMING_BYTES / 4;
 
 /** Bytes per topic of `records`, each topic's batch overhead included. */
 export function bytesPerTopic(records: readonly OutboundRecord[]): Map<string, number> {
@@ -32,12 +36,12 @@ export function bytesPerTopic(records: readonly OutboundRecord[]): Map<string, n
   return perTopic;
 }
 
-/** The first topic whose records of `records` exceed `limit` bytes, with their size. */
+/** The first topic of `perTopic` (bytesPerTopic) above `limit` bytes, with its size. */
 export function oversizedTopic(
-  records: readonly OutboundRecord[],
+  perTopic: ReadonlyMap<string, number>,
   limit: number,
 ): { topic: string; bytes: number } | undefined {
-  for (const [topic, bytes] of bytesPerTopic(records)) {
+  for (const [topic, bytes] of perTopic) {
     if (bytes > limit) return { topic, bytes };
   }
   return undefined;

@@ -176,14 +176,15 @@ export class TransactionalWriter<E> {
         new IntelrouteError('KAFKA_UNAVAILABLE', 'Kafka is unavailable; nothing was written'),
       );
     }
-    const oversized = oversizedTopic(job.records, this.maxTopicBatchBytes());
+    const topicBytes = bytesPerTopic(job.records);
+    const oversized = oversizedTopic(topicBytes, this.maxTopicBatchBytes());
     if (oversized !== undefined) {
       const message = `the records for ${oversized.topic} take ${oversized.bytes} bytes; Kafka takes at most ${this.maxTopicBatchBytes()}`;
       return Promise.reject(new IntelrouteError('KAFKA_RECORD_TOO_LARGE', message));
     }
+    let bytes = 0;
+    for (const size of topicBytes.values()) bytes += size;
     return new Promise((resolve, reject) => {
-      const topicBytes = bytesPerTopic(job.records);
-      const bytes = [...topicBytes.values()].reduce((sum, size) => sum + size, 0);
       this.queue.push({ job, topicBytes, bytes, resolve, reject });
       this.schedulePump();
     });
@@ -302,7 +303,7 @@ export class TransactionalWriter<E> {
       const landed = await this.sendJobs(transaction, batch);
       throwIfAbandoned(progress);
       const extra = (this.options.participants ?? []).flatMap((p) => p.prepare(landed));
-      const oversized = oversizedTopic(extra, this.maxTopicBatchBytes());
+      const oversized = oversizedTopic(bytesPerTopic(extra), this.maxTopicBatchBytes());
       if (oversized !== undefined) {
         throw new BatchTooLargeError(`${oversized.bytes} bytes of records for ${oversized.topic}`);
       }

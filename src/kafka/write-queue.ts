@@ -29,13 +29,15 @@ export interface BatchLimits {
  * is found and the others are written without it). Groups go first, one per transaction.
  */
 export class WriteQueue<E> {
-  private readonly queue: PendingJob<E>[] = [];
+  /** Waiting jobs are `queue[head..]`: taking from the front must not move thousands of them. */
+  private queue: Array<PendingJob<E> | undefined> = [];
+  private head = 0;
   private readonly apart: PendingJob<E>[][] = [];
 
   constructor(private readonly limits: BatchLimits) {}
 
   get length(): number {
-    return this.queue.length + this.apart.reduce((sum, group) => sum + group.length, 0);
+    return this.queue.length - this.head + this.apart.reduce((sum, group) => sum + group.length, 0);
   }
 
   push(pending: PendingJob<E>): void {
@@ -54,10 +56,10 @@ export class WriteQueue<E> {
     const batch: PendingJob<E>[] = [];
     const perTopic = new Map<string, number>();
     let bytes = 0;
-    while (this.queue.length > 0 && batch.length < this.limits.maxJobs) {
-      const next = this.queue[0] as PendingJob<E>;
+    while (this.head < this.queue.length && batch.length < this.limits.maxJobs) {
+      const next = this.queue[this.head] as PendingJob<E>;
       if (batch.length > 0 && !this.fits(next, bytes, perTopic)) break;
-      this.queue.shift();
+      this.takeFirst();
       if (live([next], nowMs).length === 0) continue;
       batch.push(next);
       bytes += next.bytes;
@@ -81,8 +83,23 @@ export class WriteQueue<E> {
 
   /** Fails every waiting job with `error`. */
   failAll(error: IntelrouteError): void {
-    for (const pending of [...this.apart.splice(0).flat(), ...this.queue.splice(0)]) {
-      pending.reject(error);
+    const queued = this.queue.slice(this.head) as PendingJob<E>[];
+    const waiting = [...this.apart.splice(0).flat(), ...queued];
+    this.queue = [];
+    this.head = 0;
+    for (const pending of waiting) pending.reject(error);
+  }
+
+  /** Drops the first waiting job; the array is compacted once most of it is taken. */
+  private takeFirst(): void {
+    this.queue[this.head] = undefined; // let the job be collected once answered
+    this.head += 1;
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
     }
   }
 

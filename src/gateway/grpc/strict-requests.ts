@@ -1,9 +1,13 @@
 import { findWireProblem, type WireProblem, type WireSchema } from '../../contract/wire-check';
 import {
   IntelGatewayService,
+  PublishAck,
   PublishRequest,
+  PublishResult,
   SubscribeRequest,
+  SubscribeResponse,
 } from '../../contract/generated/intelroute/v1/gateway';
+import { encodeMessage } from '../../contract/message-encoding';
 import { refusal, type GatewayRefusal } from '../gateway-refusal';
 
 /** Marks a request whose bytes were not sound; the handler refuses it (see malformedRequest). */
@@ -23,9 +27,21 @@ export function strictGatewayService(schema: WireSchema): typeof IntelGatewaySer
   const subscribe = strictDecoder(schema, 'intelroute.v1.SubscribeRequest', SubscribeRequest);
   return {
     ...IntelGatewayService,
-    publish: { ...IntelGatewayService.publish, requestDeserialize: publish },
-    publishStream: { ...IntelGatewayService.publishStream, requestDeserialize: publish },
-    subscribe: { ...IntelGatewayService.subscribe, requestDeserialize: subscribe },
+    publish: {
+      ...IntelGatewayService.publish,
+      requestDeserialize: publish,
+      responseSerialize: (ack) => encodeMessage(PublishAck, ack),
+    },
+    publishStream: {
+      ...IntelGatewayService.publishStream,
+      requestDeserialize: publish,
+      responseSerialize: (result) => encodeMessage(PublishResult, result),
+    },
+    subscribe: {
+      ...IntelGatewayService.subscribe,
+      requestDeserialize: subscribe,
+      responseSerialize: (response) => encodeMessage(SubscribeResponse, response),
+    },
   };
 }
 
