@@ -1,6 +1,6 @@
-import { hash } from 'node:crypto';
 import { AuditRecord, auditEventFromJSON } from '../contract/generated/intelroute/v1/records';
 import { IntelrouteError } from '../core/errors';
+import { sha256Hex } from '../core/sha256';
 
 /** `previous_hash` of a chain's first record (sequence 0): 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -14,9 +14,7 @@ const UINT64_MAX = 2n ** 64n - 1n;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Lowercase hex SHA-256 of `bytes`: the hash that links audit records. */
-export function sha256Hex(bytes: Uint8Array): string {
-  return hash('sha256', bytes, 'hex'); // one call: no Hash object per record
-}
+export { sha256Hex };
 
 /** True for a lowercase hex SHA-256 (64 characters). */
 export function isHash(text: string): boolean {

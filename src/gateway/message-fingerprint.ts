@@ -1,4 +1,4 @@
-import { sha256Hex } from '../audit/audit-format';
+import { sha256Hex } from '../core/sha256';
 import { Envelope } from '../contract/generated/intelroute/v1/envelope';
 import { encodeMessage } from '../contract/message-encoding';
 

@@ -30,9 +30,9 @@ import {
   type SpanScope,
 } from '../telemetry';
 import type { Logger } from '../telemetry/logger';
+import { sha256Hex } from '../core/sha256';
 import { validateMessage, type SchemaRegistry } from '../core/validation';
 import { envelopeEcho } from './client-echo';
-import { sha256Hex } from '../audit/audit-format';
 import { deadLetterRecord } from './dead-letter';
 import type { GatewayEvent, MessageFacts, RoutedEvent } from './gateway-events';
 import { refusal, refusalFromError, type GatewayRefusal } from './gateway-refusal';
