@@ -3,10 +3,13 @@
  * quickly (the full run takes ~6 minutes):
  *
  *   npx tsx bench/probe.ts latency [rate ...]   publish→ack, open loop (default 100 and 1,000 msg/s;
- *                                               LATENCY_SECONDS, default 15)
+ *                                               LATENCY_SECONDS, default 15), beside the gateway's
+ *                                               own histograms of the same messages (request→result
+ *                                               and the writer's queue→commit), from its /metrics
  *   npx tsx bench/probe.ts profile [messages]   the CPU profile run (default 20,000 messages), then
  *                                               its stage table (bench/results/probe-*.cpuprofile)
  */
+import { createServer } from 'node:net';
 import { runAckLatency } from './latency';
 import { newRunId, openBroker, provisionTopics, runPrefix, type BenchBroker } from './lib/broker';
 import { createBenchCertificates, type BenchCertificates } from './lib/certs';
@@ -24,15 +27,20 @@ async function latency(
 ): Promise<void> {
   const prefix = runPrefix(newRunId(), 'gw');
   await provisionTopics(broker, prefix);
+  const metricsPort = await freePort();
   const gateway = await GatewayProcess.start({
     brokers: broker.brokers,
     topicPrefix: prefix,
     certsDir: certs.dir,
     memoryIntervalMs: 500,
+    env: { INTELROUTE_METRICS_HOST: '127.0.0.1', INTELROUTE_METRICS_PORT: String(metricsPort) },
   });
+  const scrape = async (): Promise<string> =>
+    (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   try {
     const seconds = Number(process.env.LATENCY_SECONDS ?? 15);
     for (const rate of rates.length > 0 ? rates : [100, 1000]) {
+      const before = await scrape();
       const point = await runAckLatency(
         {
           gateway,
@@ -49,10 +57,62 @@ async function latency(
         `publish->ack ${rate}/s: p50 ${point.p50Ms} p90 ${point.p90Ms} p99 ${point.p99Ms} max ${point.maxMs} ms; ` +
           `event loop p99 ${stalls?.loopP99Ms} max ${stalls?.loopMaxMs} ms, longest GC ${stalls?.gcMaxMs} ms\n`,
       );
+      const after = await scrape();
+      for (const [label, metric] of GATEWAY_HISTOGRAMS) {
+        process.stdout.write(
+          `  ${label}: ${describeHistogram(histogramDelta(before, after, metric))}\n`,
+        );
+      }
     }
   } finally {
     await gateway.stop();
   }
+}
+
+/** The gateway's own view of the same messages (warm-up included), by histogram bucket. */
+const GATEWAY_HISTOGRAMS = [
+  ['gateway request->result', 'intelroute_publish_duration_seconds_bucket'],
+  ['writer queue->commit   ', 'messaging_client_operation_duration_seconds_bucket'],
+] as const;
+
+/** Cumulative counts per upper bound (seconds), summed over every label set, after - before. */
+function histogramDelta(before: string, after: string, metric: string): Map<number, number> {
+  const read = (text: string): Map<number, number> => {
+    const counts = new Map<number, number>();
+    for (const line of text.split('\n')) {
+      if (!line.startsWith(`${metric}{`)) continue;
+      const le = /le="([^"]+)"/.exec(line)?.[1];
+      if (le === undefined) continue;
+      const bound = le === '+Inf' ? Infinity : Number(le);
+      counts.set(bound, (counts.get(bound) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+    }
+    return counts;
+  };
+  const [from, to] = [read(before), read(after)];
+  return new Map([...to].map(([bound, count]) => [bound, count - (from.get(bound) ?? 0)]));
+}
+
+function describeHistogram(cumulative: Map<number, number>): string {
+  const total = cumulative.get(Infinity) ?? 0;
+  if (total === 0) return 'no samples';
+  const within = [...cumulative]
+    .filter(([bound]) => [0.005, 0.01, 0.025, 0.05, 0.1].includes(bound))
+    .sort(([a], [b]) => a - b)
+    .map(([bound, count]) => `<=${bound * 1000} ms ${((100 * count) / total).toFixed(1)} %`);
+  return `${total} messages; ${within.join(', ')}`;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        resolve(typeof address === 'object' && address !== null ? address.port : 0),
+      );
+    });
+  });
 }
 
 async function profile(

@@ -7,12 +7,16 @@
  * the same 5 records per job in a single send, no participant, to price the second round trip.
  *
  *   LANES=1,2 SHAPES=two-sends npx tsx bench/writer-latency.ts [rate=1000] [seconds=15]
+ *
+ * Rate 0 writes one job at a time (the next once the previous committed): each latency is then
+ * one transaction's own duration, with nothing queued.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   TransactionalWriter,
   type LandedJob,
   type TransactionParticipant,
+  type WriteJob,
 } from '../src/kafka/transactional-writer';
 import type { OutboundRecord } from '../src/kafka/record-format';
 import { createTopicsAndWait } from '../src/kafka/topic-admin';
@@ -43,6 +47,18 @@ class ShapeParticipant implements TransactionParticipant<number> {
     };
     return [...named, head];
   }
+  /** Announced unless PLAN=0 (then each send registers its own partitions, as before). */
+  readonly plannedRecords =
+    process.env.PLAN === '0'
+      ? undefined
+      : (jobs: readonly WriteJob<number>[]): Array<{ topic: string; key: Buffer }> => [
+          { topic: this.topics.audit, key: Buffer.from('chain') },
+          { topic: this.topics.heads, key: Buffer.from('chain') },
+          ...jobs.map((job) => ({
+            topic: this.topics.idem,
+            key: Buffer.from(String(job.events[0])),
+          })),
+        ];
   committed(): void {}
   aborted(): void {}
 }
@@ -86,6 +102,29 @@ async function measure(
   return latencies;
 }
 
+/** Rate 0: one job at a time for `seconds`, each written once the previous committed. */
+async function oneAtATime(
+  writer: TransactionalWriter<number>,
+  topics: { a: string; b: string },
+  seconds: number,
+): Promise<number[]> {
+  const latencies: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  for (let i = 0; performance.now() < end; i += 1) {
+    const key = Buffer.from(`m-${i}`);
+    const records = [topics.a, topics.b].map((topic) => ({
+      topic,
+      key,
+      value: VALUE,
+      headers: {},
+    }));
+    const started = performance.now();
+    await writer.write({ records, events: [i], deadlineAtMs: Date.now() + 30_000 });
+    if (i >= 50) latencies.push(performance.now() - started);
+  }
+  return latencies;
+}
+
 async function main(): Promise<void> {
   const rate = Number(process.argv[2] ?? 1000);
   const seconds = Number(process.argv[3] ?? 15);
@@ -114,11 +153,14 @@ async function main(): Promise<void> {
         lanes,
       });
       await writer.start();
-      const latencies = await measure(writer, { a, b, audit, idem }, shape, rate, seconds);
+      const latencies =
+        rate === 0
+          ? await oneAtATime(writer, { a, b }, seconds)
+          : await measure(writer, { a, b, audit, idem }, shape, rate, seconds);
       await writer.stop();
       const s = summarizeLatencies(latencies);
       process.stdout.write(
-        `lanes=${lanes} ${shape} rate=${rate}/s n=${s.count} p50 ${s.p50Ms} p90 ${s.p90Ms} p99 ${s.p99Ms} max ${s.maxMs} ms\n`,
+        `lanes=${lanes} ${shape} rate=${rate}/s n=${s.count} p50 ${s.p50Ms} p90 ${s.p90Ms} p99 ${s.p99Ms} max ${s.maxMs} mean ${s.meanMs} ms\n`,
       );
     }
   } finally {

@@ -1,5 +1,5 @@
 import type { KafkaAdmin, KafkaClient } from '../kafka/kafka-connection';
-import type { LandedJob, TransactionParticipant } from '../kafka/transactional-writer';
+import type { LandedJob, TransactionParticipant, WriteJob } from '../kafka/transactional-writer';
 import type { OutboundRecord } from '../kafka/record-format';
 import { readTopicToEnd } from '../kafka/topic-reader';
 import {
@@ -53,6 +53,18 @@ export class AuditParticipant<E> implements TransactionParticipant<E> {
         : { ...batch, head: this.signer.sign(head) };
     return outboundAuditRecords(signed, this.topics);
   }
+
+  /** A batch with events gets audit records and a head, both keyed by the chain id. */
+  readonly plannedRecords = (
+    jobs: readonly WriteJob<E>[],
+  ): Array<{ topic: string; key: Buffer }> => {
+    if (!jobs.some((job) => job.events.length > 0)) return [];
+    const key = Buffer.from(this.state.chainId, 'utf8');
+    return [
+      { topic: this.topics.audit, key },
+      { topic: this.topics.heads, key },
+    ];
+  };
 
   committed(): void {
     if (this.pending !== undefined) this.state = this.pending;

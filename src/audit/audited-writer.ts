@@ -5,6 +5,7 @@ import {
   TransactionalWriter,
   type LandedJob,
   type TransactionParticipant,
+  type WriteJob,
 } from '../kafka/transactional-writer';
 import type { Logger } from '../telemetry/logger';
 import type { AuditFields } from './audit-chain';
@@ -99,4 +100,7 @@ class DeferredParticipant<E> implements TransactionParticipant<E> {
   }
 
   readonly readOutcome = async (): Promise<boolean | undefined> => this.inner?.readOutcome?.();
+
+  readonly plannedRecords = (jobs: readonly WriteJob<E>[]): Array<{ topic: string; key: Buffer }> =>
+    this.inner?.plannedRecords?.(jobs) ?? [];
 }

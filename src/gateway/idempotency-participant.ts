@@ -1,6 +1,6 @@
 import type { KafkaAdmin, KafkaClient } from '../kafka/kafka-connection';
 import { IdempotencyRecord } from '../contract/generated/intelroute/v1/records';
-import type { LandedJob, TransactionParticipant } from '../kafka/transactional-writer';
+import type { LandedJob, TransactionParticipant, WriteJob } from '../kafka/transactional-writer';
 import type { OutboundRecord } from '../kafka/record-format';
 import { readTopicToEnd } from '../kafka/topic-reader';
 import type { Logger } from '../telemetry/logger';
@@ -45,6 +45,16 @@ export class IdempotencyParticipant implements TransactionParticipant<GatewayEve
       headers: { 'content-type': 'application/json' },
     }));
   }
+
+  /** One record per routed message, keyed by its idempotency key. */
+  readonly plannedRecords = (
+    jobs: readonly WriteJob<GatewayEvent>[],
+  ): Array<{ topic: string; key: Buffer }> =>
+    jobs.flatMap((job) =>
+      job.events
+        .filter((event): event is RoutedEvent => event.kind === 'routed')
+        .map((event) => ({ topic: this.topic, key: Buffer.from(event.idempotencyKey, 'utf8') })),
+    );
 
   committed(): void {
     for (const { key, record, atMs } of this.prepared) {

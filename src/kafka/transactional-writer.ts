@@ -62,6 +62,13 @@ export interface TransactionParticipant<E> {
    * participant cannot tell (it leaves no record of its own to look for).
    */
   readonly readOutcome?: () => Promise<boolean | undefined>;
+  /**
+   * The topic and key of each record `prepare` will add for `jobs`, as far as they are known
+   * before the jobs' records land. Their partitions join the transaction together with the jobs'
+   * own, so the participants' send needs no AddPartitionsToTxn round trip of its own. A record
+   * not announced still lands (kafkajs adds its partition then, one round trip later).
+   */
+  readonly plannedRecords?: (jobs: readonly WriteJob<E>[]) => Array<{ topic: string; key: Buffer }>;
 }
 
 export type WriterState = 'stopped' | 'connecting' | 'ready' | 'unavailable' | 'stopping';
@@ -300,6 +307,7 @@ export class TransactionalWriter<E> {
   ): Promise<LandedJob<E>[]> {
     const transaction = await producer.transaction();
     try {
+      await this.addPartitions(transaction, batch);
       const landed = await this.sendJobs(transaction, batch);
       throwIfAbandoned(progress);
       const extra = (this.options.participants ?? []).flatMap((p) => p.prepare(landed));
@@ -326,6 +334,35 @@ export class TransactionalWriter<E> {
    */
   private transactionTimeoutMs(): number {
     return this.options.transactionTimeoutMs ?? 10_000;
+  }
+
+  /**
+   * Registers with the transaction, in one AddPartitionsToTxn, every partition it will write:
+   * the jobs' records and the participants' planned ones (kafkajs would otherwise register each
+   * send's partitions before that send: two round trips to the coordinator per transaction).
+   */
+  private async addPartitions(
+    transaction: TransactionHandle,
+    batch: readonly PendingJob<E>[],
+  ): Promise<void> {
+    if (transaction.addPartitions === undefined) return;
+    const jobs = batch.map((pending) => pending.job);
+    const records: Array<{ topic: string; key: Buffer }> = jobs.flatMap((job) => job.records);
+    for (const participant of this.options.participants ?? []) {
+      records.push(...(participant.plannedRecords?.(jobs) ?? []));
+    }
+    await this.partitions.ensure(records.map((r) => r.topic));
+    const byTopic = new Map<string, Set<number>>();
+    for (const { topic, key } of records) {
+      const partition = partitionForKey(key, this.partitions.partitionCount(topic));
+      byTopic.set(topic, (byTopic.get(topic) ?? new Set()).add(partition));
+    }
+    await transaction.addPartitions(
+      [...byTopic].map(([topic, partitions]) => ({
+        topic,
+        partitions: [...partitions].map((partition) => ({ partition })),
+      })),
+    );
   }
 
   private async sendJobs(
@@ -497,6 +534,16 @@ async function fencePredecessors(producer: KafkaProducer): Promise<void> {
 async function disconnectAll(producers: readonly KafkaProducer[] | undefined): Promise<void> {
   await Promise.all((producers ?? []).map((p) => p.disconnect().catch(() => undefined)));
 }
+
+/**
+ * A kafkajs transaction; `addPartitions` is added by this project's kafkajs patch (see
+ * patches/README.md), so it is optional here: without it each send registers its own.
+ */
+type TransactionHandle = Pick<KafkaProducer, 'sendBatch'> & {
+  addPartitions?: (
+    topics: Array<{ topic: string; partitions: Array<{ partition: number }> }>,
+  ) => Promise<void>;
+};
 
 /** How far a transaction got; `abandoned` once the writer stopped waiting for it. */
 interface TransactionProgress {

@@ -113,6 +113,74 @@ describe('TransactionalWriter', () => {
     });
   });
 
+  it('registers every partition of a transaction in one AddPartitionsToTxn (planned participant records included) and keeps its coordinator', async () => {
+    const [a, summary] = await topics('a', 'summary');
+    const requests: string[] = [];
+    const counting = countingRequests(testKafkaClient(), requests);
+    const planned = new SummaryParticipant(summary!);
+    const plannedRecords = () => [{ topic: summary!, key: Buffer.from('summary') }];
+    const writer = new TransactionalWriter<string>({
+      kafka: counting,
+      transactionalId: uniqueName('tx'),
+      logger: silentLogger(),
+      participants: [Object.assign(planned, { plannedRecords })],
+      lanes: 1,
+    });
+    await writer.start();
+    try {
+      requests.length = 0;
+      const locations = await writer.write({
+        records: [record(a!, 'k1', 'm1'), record(a!, 'k2', 'm2')],
+        events: ['m1'],
+        deadlineAtMs: Date.now() + 30_000,
+      });
+      // Registration (retried if the coordinator answers CONCURRENT_TRANSACTIONS) comes first;
+      // neither send (nor a Produce kafkajs retries) registers anything of its own.
+      expect(requests).toContain('Produce');
+      expect(registeredAfterFirstProduce(requests)).toBe(false);
+      expect(requests.filter((r) => r === 'EndTxn')).toHaveLength(1);
+      const stored = await readAllCommitted(kafka, a!);
+      expect(locations.map((l) => `${l.partition}@${l.offset}`).sort()).toEqual(
+        stored.map((r) => `${r.partition}@${r.offset}`).sort(),
+      );
+      expect(await readAllCommitted(kafka, summary!)).toHaveLength(1);
+      // The coordinator, once found, is kept: the next transaction does not look it up again.
+      requests.length = 0;
+      await writer.write({
+        records: [record(a!, 'k3', 'm3')],
+        events: ['m3'],
+        deadlineAtMs: Date.now() + 30_000,
+      });
+      expect(requests).not.toContain('GroupCoordinator');
+      expect(requests).toContain('EndTxn');
+    } finally {
+      await writer.stop();
+    }
+    // A participant record nobody announced still lands: its partition is registered late.
+    const [b, other] = await topics('b', 'other');
+    requests.length = 0;
+    const unplanned = new SummaryParticipant(other!);
+    const late = new TransactionalWriter<string>({
+      kafka: counting,
+      transactionalId: uniqueName('tx'),
+      logger: silentLogger(),
+      participants: [unplanned],
+      lanes: 1,
+    });
+    await late.start();
+    try {
+      await late.write({
+        records: [record(b!, 'k', 'm')],
+        events: ['m'],
+        deadlineAtMs: Date.now() + 30_000,
+      });
+      expect(registeredAfterFirstProduce(requests)).toBe(true);
+      expect(await readAllCommitted(kafka, other!)).toHaveLength(1);
+    } finally {
+      await late.stop();
+    }
+  });
+
   it('writes nothing of a batch whose participant fails, and keeps working afterwards', async () => {
     const [a, summary] = await topics('a', 'summary');
     const participant = new SummaryParticipant(summary!);
@@ -216,6 +284,24 @@ describe('TransactionalWriter', () => {
     });
   });
 });
+
+function registeredAfterFirstProduce(requests: readonly string[]): boolean {
+  return requests.indexOf('AddPartitionsToTxn', requests.indexOf('Produce')) !== -1;
+}
+
+/** `kafka` whose producers push the name of every request they send onto `requests`. */
+function countingRequests(kafka: Kafka, requests: string[]): Kafka {
+  return new Proxy(kafka, {
+    get(target, property, receiver) {
+      if (property !== 'producer') return Reflect.get(target, property, receiver) as unknown;
+      return (...args: Parameters<Kafka['producer']>) => {
+        const producer = target.producer(...args);
+        producer.on(producer.events.REQUEST, (event) => requests.push(event.payload.apiName));
+        return producer;
+      };
+    },
+  });
+}
 
 /** Runs `body` with a started writer under a fresh transactional id, and stops it afterwards. */
 async function withWriter(
