@@ -9,7 +9,9 @@
  *   LANES=1,2 SHAPES=two-sends npx tsx bench/writer-latency.ts [rate=1000] [seconds=15]
  *
  * Rate 0 writes one job at a time (the next once the previous committed): each latency is then
- * one transaction's own duration, with nothing queued.
+ * one transaction's own duration, with nothing queued. PLAN=0 keeps the participant from
+ * announcing its records, so each send registers its own partitions (the writer before
+ * 2026-12-04 afternoon): the A/B of the single AddPartitionsToTxn.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
