@@ -8,15 +8,21 @@
  *                                               and the writer's queue→commit), from its /metrics
  *   npx tsx bench/probe.ts profile [messages]   the CPU profile run (default 20,000 messages), then
  *                                               its stage table (bench/results/probe-*.cpuprofile)
+ *   npx tsx bench/probe.ts load [streams window ...]  closed-loop runs on one fresh gateway (default
+ *                                               1x128, 2x256, 4x256 streams per sender x window;
+ *                                               LOAD_MESSAGES, default 40,000): msg/s, gateway CPU
+ *                                               per message, highest RSS in each run and the peak
+ *                                               (LOAD_NODE_FLAGS: node flags for the gateway)
  */
 import { createServer } from 'node:net';
 import { runAckLatency } from './latency';
 import { newRunId, openBroker, provisionTopics, runPrefix, type BenchBroker } from './lib/broker';
 import { createBenchCertificates, type BenchCertificates } from './lib/certs';
 import { GatewayProcess } from './lib/gateway-process';
+import { measureGateway, describeStreams, type StreamSetting } from './gateway-throughput';
 import { BENCH_SENDERS } from './lib/messages';
 import { parseBenchOptions } from './lib/options';
-import { LATENCY_STREAMS, log, profilePhase, sizeRun } from './phases';
+import { GATEWAY_SETTINGS, LATENCY_STREAMS, log, profilePhase, sizeRun } from './phases';
 
 const PAYLOAD = sizeRun('1KB', 1024, 1).payload;
 
@@ -131,14 +137,72 @@ async function profile(
   process.stdout.write(`${JSON.stringify(result, null, 1)}\n`);
 }
 
+async function load(
+  broker: BenchBroker,
+  certs: BenchCertificates,
+  settings: StreamSetting[],
+): Promise<void> {
+  const prefix = runPrefix(newRunId(), 'load');
+  await provisionTopics(broker, prefix);
+  const gateway = await GatewayProcess.start({
+    brokers: broker.brokers,
+    topicPrefix: prefix,
+    certsDir: certs.dir,
+    memoryIntervalMs: 250,
+    nodeFlags: (process.env.LOAD_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
+  });
+  try {
+    const messages = Number(process.env.LOAD_MESSAGES ?? 40_000);
+    for (const setting of settings) {
+      const run = await measureGateway(
+        {
+          gateway,
+          certs,
+          brokerPid: broker.pid,
+          payload: PAYLOAD,
+          recordBytes: 0,
+          warmupMessages: Math.round(messages / 10),
+          timeoutMs: 180_000,
+        },
+        setting,
+        messages,
+      );
+      process.stdout.write(
+        `${describeStreams(setting)}: ${run.msgsPerSec} msg/s, gateway CPU ` +
+          `${run.cpuMsPerMsg.gateway?.toFixed(3)} ms/msg, RSS max ${run.rssMaxMb} MB` +
+          `${run.refused > 0 ? `, ${run.refused} refused (${run.firstRefusal})` : ''}\n`,
+      );
+    }
+    const peak = (field: 'heapTotal' | 'heapUsed' | 'external' | 'arrayBuffers'): string =>
+      (Math.max(0, ...gateway.probeSamples().map((s) => s[field])) / 1024 / 1024).toFixed(1);
+    process.stdout.write(
+      `peak RSS (VmHWM) ${gateway.memory().hwmMb.toFixed(1)} MB; peak heap total ${peak('heapTotal')}, ` +
+        `used ${peak('heapUsed')}, external ${peak('external')}, array buffers ${peak('arrayBuffers')} MB\n`,
+    );
+  } finally {
+    await gateway.stop();
+  }
+}
+
+/** `1 128 2 256` -> two settings; none -> the bench's own three. */
+function streamSettings(numbers: number[]): StreamSetting[] {
+  if (numbers.length === 0) return [...GATEWAY_SETTINGS];
+  const settings: StreamSetting[] = [];
+  for (let i = 0; i + 1 < numbers.length; i += 2) {
+    settings.push({ streamsPerSender: numbers[i]!, maxInFlight: numbers[i + 1]! });
+  }
+  return settings;
+}
+
 async function main([mode, ...rest]: string[]): Promise<void> {
   const numbers = rest.map(Number);
-  if (mode !== 'latency' && mode !== 'profile')
-    throw new RangeError('usage: probe.ts latency|profile …');
+  if (mode !== 'latency' && mode !== 'profile' && mode !== 'load')
+    throw new RangeError('usage: probe.ts latency|profile|load …');
   const broker = await openBroker(process.env, log);
   try {
     const certs = await createBenchCertificates(BENCH_SENDERS);
     if (mode === 'latency') await latency(broker, certs, numbers);
+    else if (mode === 'load') await load(broker, certs, streamSettings(numbers));
     else await profile(broker, certs, numbers[0] ?? 20_000);
   } finally {
     await broker.stop();

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { PackageDefinition } from '@grpc/proto-loader';
 
 /**
@@ -97,8 +98,6 @@ function ruleOf(field: FieldDescriptor, pkg: string, definition: PackageDefiniti
   };
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
 /** The first problem of `bytes` read as `typeName`, or undefined when they are sound. */
 export function findWireProblem(
   schema: WireSchema,
@@ -131,25 +130,37 @@ function checkMessage(
 ): WireProblem | undefined {
   const fields = schema.get(typeName);
   const reader = new WireReader(bytes, path);
-  const counts = new Map<number, number>();
+  // Repeated fields' indexes, for paths like destinations[1]: made only when one comes.
+  let counts: Map<number, number> | undefined;
   while (!reader.done()) {
-    const { number, wireType } = reader.tag();
+    const tag = reader.tag();
+    const number = tag >>> 3;
+    const wireType = tag & 7;
     const rule = fields?.get(number);
     if (rule === undefined) {
       reader.skip(wireType);
       continue;
     }
-    const index = counts.get(number) ?? 0;
-    counts.set(number, index + 1);
-    const at = fieldPath(path, rule, index);
+    let index = 0;
+    if (rule.repeated) {
+      counts ??= new Map();
+      index = counts.get(number) ?? 0;
+      counts.set(number, index + 1);
+    }
     if (rule.packable && wireType === LEN) {
       reader.skip(LEN); // packed repeated numbers: their varints need no check
       continue;
     }
-    const problem = checkField(schema, reader, rule, wireType, at);
+    const problem = checkField(schema, reader, rule, wireType, { path, index });
     if (problem !== undefined) return problem;
   }
   return typeName === TIMESTAMP ? checkTimestamp(bytes, path) : undefined;
+}
+
+/** Where a field sits: its path is built only when a problem or a nested message needs it. */
+interface FieldPlace {
+  readonly path: string;
+  readonly index: number;
 }
 
 function checkField(
@@ -157,29 +168,26 @@ function checkField(
   reader: WireReader,
   rule: FieldRule,
   wireType: number,
-  at: string,
+  place: FieldPlace,
 ): WireProblem | undefined {
   if (wireType !== rule.wireType) {
     reader.skip(wireType);
     const description = `sent with wire type ${wireType}; ${rule.name} is wire type ${rule.wireType}`;
-    return { decodable: true, field: at, description };
+    return { decodable: true, field: fieldPath(place, rule), description };
   }
   if (wireType !== LEN) {
     reader.skip(wireType);
     return undefined;
   }
-  const value = reader.lengthDelimited();
-  if (rule.message !== undefined) return checkMessage(schema, rule.message, value, at);
-  if (!rule.utf8) return undefined;
-  try {
-    UTF8.decode(value);
-    return undefined;
-  } catch {
-    return { decodable: true, field: at, description: 'is not valid UTF-8' };
+  const start = reader.skipLengthDelimited();
+  if (rule.message !== undefined) {
+    return checkMessage(schema, rule.message, reader.valueFrom(start), fieldPath(place, rule));
   }
+  if (!rule.utf8 || isUtf8(reader.valueFrom(start))) return undefined;
+  return { decodable: true, field: fieldPath(place, rule), description: 'is not valid UTF-8' };
 }
 
-function fieldPath(path: string, rule: FieldRule, index: number): string {
+function fieldPath({ path, index }: FieldPlace, rule: FieldRule): string {
   const name = path === '' ? rule.name : `${path}.${rule.name}`;
   return rule.repeated ? `${name}[${index}]` : name;
 }
@@ -190,7 +198,9 @@ function checkTimestamp(bytes: Uint8Array, path: string): WireProblem | undefine
   let seconds = 0n;
   let nanos = 0n;
   while (!reader.done()) {
-    const { number, wireType } = reader.tag();
+    const tag = reader.tag();
+    const number = tag >>> 3;
+    const wireType = tag & 7;
     if (wireType !== VARINT) reader.skip(wireType);
     else if (number === 1) seconds = BigInt.asIntN(64, reader.varint());
     else if (number === 2) nanos = BigInt.asIntN(32, reader.varint());
@@ -205,7 +215,11 @@ function checkTimestamp(bytes: Uint8Array, path: string): WireProblem | undefine
   return undefined;
 }
 
-/** A cursor over protobuf bytes that throws Malformed for anything but well-formed input. */
+/**
+ * A cursor over protobuf bytes that throws Malformed for anything but well-formed input. Tags
+ * and lengths are read as numbers (every message of the hot path is read here, so no BigInt or
+ * object per field); only a Timestamp's values, and the text of an error, use BigInt.
+ */
 class WireReader {
   private at = 0;
 
@@ -218,13 +232,17 @@ class WireReader {
     return this.at >= this.bytes.length;
   }
 
-  tag(): { number: number; wireType: number } {
-    const tag = this.varint();
-    const number = Number(tag >> 3n);
-    const wireType = Number(tag & 7n);
-    if (number === 0 || tag > 0xffffffffn) this.fail(`an impossible field tag ${tag}`);
+  /** A field's tag (field number << 3 | wire type), at most 32 bits. */
+  tag(): number {
+    const start = this.at;
+    const tag = this.varintNumber();
+    if (tag < 8 || tag > 0xffffffff) {
+      this.at = start;
+      this.fail(`an impossible field tag ${this.varint()}`);
+    }
+    const wireType = tag & 7;
     if (wireType > I32) this.fail(`an impossible wire type ${wireType}`);
-    return { number, wireType };
+    return tag;
   }
 
   varint(): bigint {
@@ -239,18 +257,41 @@ class WireReader {
     return this.fail('a varint longer than 10 bytes');
   }
 
-  lengthDelimited(): Uint8Array {
-    const length = this.varint();
-    const end = BigInt(this.at) + length;
-    if (end > BigInt(this.bytes.length)) this.fail('a length beyond the end of the message');
-    const value = this.bytes.subarray(this.at, Number(end));
-    this.at = Number(end);
-    return value;
+  /**
+   * A varint as a number: exact up to 2^53, and above it still larger than any length or tag
+   * can be, which is all its callers compare it with.
+   */
+  private varintNumber(): number {
+    let value = 0;
+    let scale = 1;
+    for (let read = 0; read < 10; read += 1) {
+      const byte = this.bytes[this.at];
+      if (byte === undefined) this.fail('a truncated varint');
+      this.at += 1;
+      value += (byte & 0x7f) * scale;
+      if ((byte & 0x80) === 0) return value;
+      scale *= 128;
+    }
+    return this.fail('a varint longer than 10 bytes');
+  }
+
+  /** Skips a length-delimited value; returns where its bytes start (they end where it stops). */
+  skipLengthDelimited(): number {
+    const length = this.varintNumber();
+    if (this.at + length > this.bytes.length) this.fail('a length beyond the end of the message');
+    const start = this.at;
+    this.at += length;
+    return start;
+  }
+
+  /** The value skipLengthDelimited just skipped, from the start it returned. */
+  valueFrom(start: number): Uint8Array {
+    return this.bytes.subarray(start, this.at);
   }
 
   skip(wireType: number): void {
-    if (wireType === VARINT) this.varint();
-    else if (wireType === LEN) this.lengthDelimited();
+    if (wireType === VARINT) this.varintNumber();
+    else if (wireType === LEN) this.skipLengthDelimited();
     else if (wireType === I64) this.fixed(8);
     else if (wireType === I32) this.fixed(4);
     else if (wireType === SGROUP || wireType === EGROUP) this.fail('a group (not in proto3)');

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { loadContractDefinition } from '../../../src/contract/contract-definition';
 import { findWireProblem, wireSchemaOf } from '../../../src/contract/wire-check';
 import { Envelope, Restriction } from '../../../src/contract/generated/intelroute/v1/envelope';
@@ -10,6 +11,7 @@ import {
   publishRequestOf,
   varintField,
 } from '../../security/support/protobuf-bytes';
+import { referenceWireProblem } from './support/wire-check-reference';
 
 const schema = wireSchemaOf(loadContractDefinition());
 const check = (bytes: Uint8Array) => findWireProblem(schema, 'intelroute.v1.PublishRequest', bytes);
@@ -110,4 +112,57 @@ describe('findWireProblem', () => {
       description: expect.stringMatching(/^is not protobuf: /),
     });
   });
+
+  it('says exactly what the first (BigInt) reader said, on any bytes', () => {
+    const samples = (
+      ['seizure-report', 'information-request', 'online-vendor-report'] as const
+    ).map((type) => Buffer.from(PublishRequest.encode({ envelope: validEnvelope(type) }).finish()));
+    const edit = fc.oneof(
+      fc.record({
+        kind: fc.constant('set' as const),
+        at: fc.nat(),
+        byte: fc.integer({ min: 0, max: 255 }),
+      }),
+      fc.record({
+        kind: fc.constant('insert' as const),
+        at: fc.nat(),
+        bytes: fc.uint8Array({ maxLength: 12 }),
+      }),
+      fc.record({
+        kind: fc.constant('cut' as const),
+        at: fc.nat(),
+        length: fc.integer({ min: 1, max: 40 }),
+      }),
+    );
+    const mutated = fc
+      .record({ sample: fc.constantFrom(...samples), edits: fc.array(edit, { maxLength: 4 }) })
+      .map(({ sample, edits }) => edits.reduce(applyEdit, Buffer.from(sample)));
+    const anyBytes = fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes));
+    fc.assert(
+      fc.property(fc.oneof(mutated, anyBytes), (bytes) => {
+        expect(check(bytes)).toEqual(
+          referenceWireProblem(schema, 'intelroute.v1.PublishRequest', bytes),
+        );
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
+
+type Edit =
+  | { kind: 'set'; at: number; byte: number }
+  | { kind: 'insert'; at: number; bytes: Uint8Array }
+  | { kind: 'cut'; at: number; length: number };
+
+function applyEdit(bytes: Buffer, edit: Edit): Buffer {
+  const at = bytes.length === 0 ? 0 : edit.at % bytes.length;
+  if (edit.kind === 'set') {
+    const copy = Buffer.from(bytes);
+    if (copy.length > 0) copy[at] = edit.byte;
+    return copy;
+  }
+  if (edit.kind === 'insert') {
+    return Buffer.concat([bytes.subarray(0, at), edit.bytes, bytes.subarray(at)]);
+  }
+  return Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + edit.length)]);
+}
