@@ -108,3 +108,111 @@ describe('kafkajs record encoding (patched)', () => {
     );
   });
 });
+
+/** One write, as the reference writes it: its bytes in big-endian, strings in UTF-8. */
+type Write =
+  | { kind: 'int8' | 'int16' | 'int32'; value: number }
+  | { kind: 'bytes' | 'buffer' | 'varIntBytes'; value: Buffer }
+  | { kind: 'string'; value: string }
+  | { kind: 'encoder'; writes: Write[]; readFirst: boolean }
+  | { kind: 'read' };
+
+interface RopeEncoder {
+  writeInt8(value: number): RopeEncoder;
+  writeInt16(value: number): RopeEncoder;
+  writeInt32(value: number): RopeEncoder;
+  writeBytes(value: Buffer): RopeEncoder;
+  writeBuffer(value: Buffer): RopeEncoder;
+  writeVarIntBytes(value: Buffer): RopeEncoder;
+  writeString(value: string): RopeEncoder;
+  writeEncoder(value: RopeEncoder): RopeEncoder;
+  size(): number;
+  readonly buffer: Buffer;
+}
+
+function applyWrites(encoder: RopeEncoder, writes: Write[]): RopeEncoder {
+  for (const write of writes) {
+    if (write.kind === 'int8') encoder.writeInt8(write.value);
+    else if (write.kind === 'int16') encoder.writeInt16(write.value);
+    else if (write.kind === 'int32') encoder.writeInt32(write.value);
+    else if (write.kind === 'bytes') encoder.writeBytes(write.value);
+    else if (write.kind === 'buffer') encoder.writeBuffer(write.value);
+    else if (write.kind === 'varIntBytes') encoder.writeVarIntBytes(write.value);
+    else if (write.kind === 'string') encoder.writeString(write.value);
+    else if (write.kind === 'read')
+      void encoder.buffer; // joins what is kept by reference
+    else {
+      const child = applyWrites(new (Encoder as unknown as new () => RopeEncoder)(), write.writes);
+      if (write.readFirst) void child.buffer;
+      encoder.writeEncoder(child);
+    }
+  }
+  return encoder;
+}
+
+function referenceBytes(writes: Write[]): Buffer {
+  const int = (size: number, value: number) => {
+    const bytes = Buffer.alloc(size);
+    bytes.writeIntBE(value, 0, size);
+    return bytes;
+  };
+  return Buffer.concat(
+    writes.map((write): Buffer => {
+      if (write.kind === 'int8') return int(1, write.value);
+      if (write.kind === 'int16') return int(2, write.value);
+      if (write.kind === 'int32') return int(4, write.value);
+      if (write.kind === 'bytes') return Buffer.concat([int(4, write.value.length), write.value]);
+      if (write.kind === 'buffer') return write.value;
+      if (write.kind === 'varIntBytes') {
+        return Buffer.concat([referenceVarLong(BigInt(write.value.length)), write.value]);
+      }
+      if (write.kind === 'string') {
+        return Buffer.concat([int(2, Buffer.byteLength(write.value)), Buffer.from(write.value)]);
+      }
+      if (write.kind === 'read') return Buffer.alloc(0);
+      return referenceBytes(write.writes);
+    }),
+  );
+}
+
+describe('kafkajs encoder keeping large parts by reference (patched)', () => {
+  it('gives the bytes of writing everything in order, at any nesting and any read', () => {
+    // below 1,024 bytes a buffer is copied, from 1,024 kept by reference; small ones up to 400
+    // bytes also make the encoder grow with a part kept by reference before its current segment
+    const buffer = fc.oneof(
+      fc.uint8Array({ maxLength: 400 }),
+      fc.uint8Array({ minLength: 1000, maxLength: 1100 }),
+    );
+    const { writes } = fc.letrec((tie) => ({
+      write: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        fc.record({
+          kind: fc.constantFrom('int8' as const, 'int16' as const, 'int32' as const),
+          value: fc.integer({ min: -128, max: 127 }),
+        }),
+        fc.record({
+          kind: fc.constantFrom('bytes' as const, 'buffer' as const, 'varIntBytes' as const),
+          value: buffer.map((b) => Buffer.from(b)),
+        }),
+        fc.record({ kind: fc.constant('string' as const), value: fc.string({ maxLength: 30 }) }),
+        fc.constant({ kind: 'read' as const }),
+        fc.record({
+          kind: fc.constant('encoder' as const),
+          writes: tie('writes') as fc.Arbitrary<Write[]>,
+          readFirst: fc.boolean(),
+        }),
+      ),
+      writes: fc.array(tie('write') as fc.Arbitrary<Write>, { maxLength: 10 }),
+    }));
+    fc.assert(
+      fc.property(writes, (list) => {
+        const encoder = applyWrites(new (Encoder as unknown as new () => RopeEncoder)(), list);
+        const expected = referenceBytes(list);
+        expect(encoder.size()).toBe(expected.length);
+        expect(encoder.buffer).toEqual(expected);
+        expect(encoder.writeInt8(7).buffer).toEqual(Buffer.concat([expected, Buffer.from([7])]));
+      }),
+      { numRuns: 300, endOnFailure: true }, // shrinking kilobyte buffers takes minutes
+    );
+  });
+});
