@@ -7,7 +7,7 @@ import type { OutboundRecord } from './record-format';
 import { BatchTooLargeError, isRecordRejection } from './record-rejection';
 import { bytesPerTopic, oversizedTopic } from './record-size';
 import { ReconnectLoop } from './reconnect-loop';
-import { groupByTopic, locate, offsetsByGroup } from './transaction-records';
+import { groupByTopic, locate, offsetsByGroup, type Placed } from './transaction-records';
 import { TIMED_OUT, withDeadline } from './with-deadline';
 import { WriteQueue, type PendingJob } from './write-queue';
 
@@ -307,15 +307,16 @@ export class TransactionalWriter<E> {
   ): Promise<LandedJob<E>[]> {
     const transaction = await producer.transaction();
     try {
-      await this.addPartitions(transaction, batch);
-      const landed = await this.sendJobs(transaction, batch);
+      const placed = await this.place(batch.flatMap((pending) => pending.job.records));
+      await this.addPartitions(transaction, batch, placed);
+      const landed = await this.sendJobs(transaction, batch, placed);
       throwIfAbandoned(progress);
       const extra = (this.options.participants ?? []).flatMap((p) => p.prepare(landed));
       const oversized = oversizedTopic(bytesPerTopic(extra), this.maxTopicBatchBytes());
       if (oversized !== undefined) {
         throw new BatchTooLargeError(`${oversized.bytes} bytes of records for ${oversized.topic}`);
       }
-      if (extra.length > 0) await this.sendRecords(transaction, extra);
+      if (extra.length > 0) await this.send(transaction, await this.place(extra));
       for (const offsets of offsetsByGroup(batch)) await transaction.sendOffsets(offsets);
       throwIfAbandoned(progress);
       progress.stage = 'commit';
@@ -344,19 +345,20 @@ export class TransactionalWriter<E> {
   private async addPartitions(
     transaction: TransactionHandle,
     batch: readonly PendingJob<E>[],
+    jobRecords: readonly Placed[],
   ): Promise<void> {
     if (transaction.addPartitions === undefined) return;
     const jobs = batch.map((pending) => pending.job);
-    const records: Array<{ topic: string; key: Buffer }> = jobs.flatMap((job) => job.records);
+    const planned: Array<{ topic: string; key: Buffer }> = [];
     for (const participant of this.options.participants ?? []) {
-      records.push(...(participant.plannedRecords?.(jobs) ?? []));
+      planned.push(...(participant.plannedRecords?.(jobs) ?? []));
     }
-    await this.partitions.ensure(records.map((r) => r.topic));
     const byTopic = new Map<string, Set<number>>();
-    for (const { topic, key } of records) {
-      const partition = partitionForKey(key, this.partitions.partitionCount(topic));
-      byTopic.set(topic, (byTopic.get(topic) ?? new Set()).add(partition));
-    }
+    const add = ({ record, partition }: { record: { topic: string }; partition: number }): void => {
+      byTopic.set(record.topic, (byTopic.get(record.topic) ?? new Set()).add(partition));
+    };
+    jobRecords.forEach(add);
+    (await this.place(planned)).forEach(add);
     await transaction.addPartitions(
       [...byTopic].map(([topic, partitions]) => ({
         topic,
@@ -368,11 +370,9 @@ export class TransactionalWriter<E> {
   private async sendJobs(
     transaction: Pick<KafkaProducer, 'sendBatch'>,
     batch: readonly PendingJob<E>[],
+    placed: readonly Placed[],
   ): Promise<LandedJob<E>[]> {
-    const locations = await this.sendRecords(
-      transaction,
-      batch.flatMap((pending) => pending.job.records),
-    );
+    const locations = await this.send(transaction, placed);
     let at = 0;
     return batch.map((pending) => {
       const own = locations.slice(at, at + pending.job.records.length);
@@ -381,17 +381,24 @@ export class TransactionalWriter<E> {
     });
   }
 
-  /** Sends records with explicit partitions and returns each record's location, in order. */
-  private async sendRecords(
-    transaction: Pick<KafkaProducer, 'sendBatch'>,
-    records: readonly OutboundRecord[],
-  ): Promise<RecordLocation[]> {
+  /** Each record with the partition its key hashes to (topics' partition counts looked up once). */
+  private async place<R extends { topic: string; key: Buffer }>(
+    records: readonly R[],
+  ): Promise<Array<{ record: R; partition: number }>> {
     if (records.length === 0) return [];
     await this.partitions.ensure(records.map((r) => r.topic));
-    const placed = records.map((record) => ({
+    return records.map((record) => ({
       record,
       partition: partitionForKey(record.key, this.partitions.partitionCount(record.topic)),
     }));
+  }
+
+  /** Sends records to their partitions and returns each record's location, in order. */
+  private async send(
+    transaction: Pick<KafkaProducer, 'sendBatch'>,
+    placed: readonly Placed[],
+  ): Promise<RecordLocation[]> {
+    if (placed.length === 0) return [];
     const metadata = await transaction.sendBatch({
       acks: -1,
       topicMessages: groupByTopic(placed),

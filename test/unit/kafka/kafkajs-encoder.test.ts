@@ -132,19 +132,39 @@ interface RopeEncoder {
 
 function applyWrites(encoder: RopeEncoder, writes: Write[]): RopeEncoder {
   for (const write of writes) {
-    if (write.kind === 'int8') encoder.writeInt8(write.value);
-    else if (write.kind === 'int16') encoder.writeInt16(write.value);
-    else if (write.kind === 'int32') encoder.writeInt32(write.value);
-    else if (write.kind === 'bytes') encoder.writeBytes(write.value);
-    else if (write.kind === 'buffer') encoder.writeBuffer(write.value);
-    else if (write.kind === 'varIntBytes') encoder.writeVarIntBytes(write.value);
-    else if (write.kind === 'string') encoder.writeString(write.value);
-    else if (write.kind === 'read')
-      void encoder.buffer; // joins what is kept by reference
-    else {
-      const child = applyWrites(new (Encoder as unknown as new () => RopeEncoder)(), write.writes);
-      if (write.readFirst) void child.buffer;
-      encoder.writeEncoder(child);
+    switch (write.kind) {
+      case 'int8':
+        encoder.writeInt8(write.value);
+        break;
+      case 'int16':
+        encoder.writeInt16(write.value);
+        break;
+      case 'int32':
+        encoder.writeInt32(write.value);
+        break;
+      case 'bytes':
+        encoder.writeBytes(write.value);
+        break;
+      case 'buffer':
+        encoder.writeBuffer(write.value);
+        break;
+      case 'varIntBytes':
+        encoder.writeVarIntBytes(write.value);
+        break;
+      case 'string':
+        encoder.writeString(write.value);
+        break;
+      case 'read':
+        void encoder.buffer; // joins what is kept by reference
+        break;
+      case 'encoder': {
+        const child = applyWrites(
+          new (Encoder as unknown as new () => RopeEncoder)(),
+          write.writes,
+        );
+        if (write.readFirst) void child.buffer;
+        encoder.writeEncoder(child);
+      }
     }
   }
   return encoder;
@@ -169,8 +189,8 @@ function referenceBytes(writes: Write[]): Buffer {
       if (write.kind === 'string') {
         return Buffer.concat([int(2, Buffer.byteLength(write.value)), Buffer.from(write.value)]);
       }
-      if (write.kind === 'read') return Buffer.alloc(0);
-      return referenceBytes(write.writes);
+      if (write.kind === 'encoder') return referenceBytes(write.writes);
+      return Buffer.alloc(0); // a read writes nothing
     }),
   );
 }
