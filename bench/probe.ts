@@ -5,7 +5,8 @@
  *   npx tsx bench/probe.ts latency [rate ...]   publish→ack, open loop (default 100 and 1,000 msg/s;
  *                                               LATENCY_SECONDS, default 15), beside the gateway's
  *                                               own histograms of the same messages (request→result
- *                                               and the writer's queue→commit), from its /metrics
+ *                                               and the writer's queue→commit), from its /metrics;
+ *                                               LATENCY_STREAMS_PER_SENDER (default 1)
  *   npx tsx bench/probe.ts profile [messages]   the CPU profile run (default 20,000 messages), then
  *                                               its stage table (bench/results/probe-*.cpuprofile)
  *   npx tsx bench/probe.ts load [streams window ...]  closed-loop runs on one fresh gateway (default
@@ -52,7 +53,12 @@ async function latency(
           gateway,
           certs,
           payload: PAYLOAD,
-          streams: LATENCY_STREAMS,
+          streams: {
+            ...LATENCY_STREAMS,
+            streamsPerSender: Number(
+              process.env.LATENCY_STREAMS_PER_SENDER ?? LATENCY_STREAMS.streamsPerSender,
+            ),
+          },
           durationMs: seconds * 1000,
           warmupMs: 3000,
         },
