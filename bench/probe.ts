@@ -14,6 +14,7 @@
  *                                               LOAD_MESSAGES, default 40,000): msg/s, gateway CPU
  *                                               per message, highest RSS in each run and the peak
  *                                               (LOAD_NODE_FLAGS: node flags for the gateway)
+ *   npx tsx bench/probe.ts soak rate [minutes]  the soak alone (default 3 minutes) at `rate` msg/s
  */
 import { createServer } from 'node:net';
 import { runAckLatency } from './latency';
@@ -23,7 +24,7 @@ import { GatewayProcess } from './lib/gateway-process';
 import { measureGateway, describeStreams, type StreamSetting } from './gateway-throughput';
 import { BENCH_SENDERS } from './lib/messages';
 import { parseBenchOptions } from './lib/options';
-import { GATEWAY_SETTINGS, LATENCY_STREAMS, log, profilePhase, sizeRun } from './phases';
+import { GATEWAY_SETTINGS, LATENCY_STREAMS, log, profilePhase, sizeRun, soakPhase } from './phases';
 
 const PAYLOAD = sizeRun('1KB', 1024, 1).payload;
 
@@ -40,6 +41,7 @@ async function latency(
     topicPrefix: prefix,
     certsDir: certs.dir,
     memoryIntervalMs: 500,
+    gatewayConfig: probeGatewayConfig(),
     env: { INTELROUTE_METRICS_HOST: '127.0.0.1', INTELROUTE_METRICS_PORT: String(metricsPort) },
   });
   const scrape = async (): Promise<string> =>
@@ -79,6 +81,12 @@ async function latency(
   } finally {
     await gateway.stop();
   }
+}
+
+/** PROBE_GATEWAY_CONFIG: JSON merged into the gateway's config (`{"maxInFlightPerStream":1024}`). */
+function probeGatewayConfig(): Record<string, unknown> {
+  const text = process.env.PROBE_GATEWAY_CONFIG;
+  return text === undefined || text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
 }
 
 /** The gateway's own view of the same messages (warm-up included), by histogram bucket. */
@@ -190,6 +198,25 @@ async function load(
   }
 }
 
+async function soak(
+  broker: BenchBroker,
+  certs: BenchCertificates,
+  rate: number,
+  minutes: number,
+): Promise<void> {
+  const options = { ...parseBenchOptions([]), soakMinutes: minutes };
+  const context = { broker, runId: newRunId(), certs, resultsDir: `${__dirname}/results` };
+  // soakPhase offers 70 % of the peak it is given
+  const result = await soakPhase(options, context, sizeRun('1KB', 1024, 1), rate / 0.7);
+  if (result === undefined) throw new Error('the soak gave no result');
+  const { ack, worstChunkP99Ms, acked, liveHeapSlopeSecondHalfMbPerMin, peakRssMb } = result;
+  process.stdout.write(
+    `soak ${result.ratePerSec} msg/s for ${result.durationMin} min: ${acked} acked, ack p50 ` +
+      `${ack.p50Ms} p99 ${ack.p99Ms} ms, worst 30-s p99 ${worstChunkP99Ms} ms, peak RSS ` +
+      `${peakRssMb} MB, live heap ${liveHeapSlopeSecondHalfMbPerMin} MB/min (2nd half)\n`,
+  );
+}
+
 /** `1 128 2 256` -> two settings; none -> the bench's own three. */
 function streamSettings(numbers: number[]): StreamSetting[] {
   if (numbers.length === 0) return [...GATEWAY_SETTINGS];
@@ -202,13 +229,14 @@ function streamSettings(numbers: number[]): StreamSetting[] {
 
 async function main([mode, ...rest]: string[]): Promise<void> {
   const numbers = rest.map(Number);
-  if (mode !== 'latency' && mode !== 'profile' && mode !== 'load')
-    throw new RangeError('usage: probe.ts latency|profile|load …');
+  if (mode !== 'latency' && mode !== 'profile' && mode !== 'load' && mode !== 'soak')
+    throw new RangeError('usage: probe.ts latency|profile|load|soak …');
   const broker = await openBroker(process.env, log);
   try {
     const certs = await createBenchCertificates(BENCH_SENDERS);
     if (mode === 'latency') await latency(broker, certs, numbers);
     else if (mode === 'load') await load(broker, certs, streamSettings(numbers));
+    else if (mode === 'soak') await soak(broker, certs, numbers[0] ?? 2000, numbers[1] ?? 3);
     else await profile(broker, certs, numbers[0] ?? 20_000);
   } finally {
     await broker.stop();

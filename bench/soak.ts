@@ -58,6 +58,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const chunkP99Ms: number[] = [];
   let acked = 0;
   let refused = 0;
+  let seenSamples = heapBefore;
   const publishers = Publishers.open({
     address: options.gateway.address,
     certs: options.certs,
@@ -76,8 +77,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       acked += result.acked;
       refused += result.refused;
       const rss = options.gateway.memory().rssMb;
+      const samples = options.gateway.probeSamples();
+      const stalls = samples.slice(seenSamples);
+      seenSamples = samples.length;
+      const longest = (field: 'loopMaxMs' | 'gcMaxMs'): number =>
+        round1(Math.max(0, ...stalls.map((sample) => sample[field] ?? 0)));
       options.log(
-        `  soak ${round1((Date.now() - startedAt) / 60_000)} min: RSS ${round1(rss)} MB, ${acked} acked, p99 ack ${chunkP99Ms[chunkP99Ms.length - 1]} ms`,
+        `  soak ${round1((Date.now() - startedAt) / 60_000)} min: RSS ${round1(rss)} MB, ${acked} acked, p99 ack ${chunkP99Ms[chunkP99Ms.length - 1]} ms, longest event-loop delay ${longest('loopMaxMs')} ms, longest GC ${longest('gcMaxMs')} ms`,
       );
     }
   } finally {

@@ -14,6 +14,7 @@
  * 2026-12-04 afternoon): the A/B of the single AddPartitionsToTxn.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kafka } from 'kafkajs';
 import {
   TransactionalWriter,
   type LandedJob,
@@ -127,6 +128,22 @@ async function oneAtATime(
   return latencies;
 }
 
+/** The client whose producers count each request they make, by API name. */
+function countingRequests(kafka: Kafka, requests: Map<string, number>): Kafka {
+  return new Proxy(kafka, {
+    get(target, property, receiver) {
+      if (property !== 'producer') return Reflect.get(target, property, receiver) as unknown;
+      return (...args: Parameters<Kafka['producer']>) => {
+        const producer = target.producer(...args);
+        producer.on(producer.events.REQUEST, ({ payload }) =>
+          requests.set(payload.apiName, (requests.get(payload.apiName) ?? 0) + 1),
+        );
+        return producer;
+      };
+    },
+  });
+}
+
 async function main(): Promise<void> {
   const rate = Number(process.argv[2] ?? 1000);
   const seconds = Number(process.argv[3] ?? 15);
@@ -147,22 +164,34 @@ async function main(): Promise<void> {
         names.map((name) => ({ name, partitions: 3, replicationFactor: 1, configs: {} })),
       );
       const [a, b, audit, idem, heads] = names as [string, string, string, string, string];
+      const requests = new Map<string, number>();
       const writer = new TransactionalWriter<number>({
-        kafka,
+        kafka: countingRequests(kafka, requests),
         transactionalId: `${prefix}writer`,
         logger: silentLogger(),
         participants: shape === 'two-sends' ? [new ShapeParticipant({ audit, idem, heads })] : [],
         lanes,
       });
       await writer.start();
+      const cpuBefore = process.cpuUsage();
       const latencies =
         rate === 0
           ? await oneAtATime(writer, { a, b }, seconds)
           : await measure(writer, { a, b, audit, idem }, shape, rate, seconds);
+      const cpu = process.cpuUsage(cpuBefore);
       await writer.stop();
       const s = summarizeLatencies(latencies);
+      // this process's CPU (writer, kafkajs, the generator) per job written
+      const cpuUsPerJob = Math.round((cpu.user + cpu.system) / Math.max(1, s.count));
+      const sysUsPerJob = Math.round(cpu.system / Math.max(1, s.count));
+      const perJob = [...requests]
+        .map(([api, count]) => `${api} ${(count / Math.max(1, s.count)).toFixed(2)}`)
+        .join(', ');
       process.stdout.write(
-        `lanes=${lanes} ${shape} rate=${rate}/s n=${s.count} p50 ${s.p50Ms} p90 ${s.p90Ms} p99 ${s.p99Ms} max ${s.maxMs} mean ${s.meanMs} ms\n`,
+        `  requests per job: ${perJob} (kafkajs REQUEST events, all producers)\n`,
+      );
+      process.stdout.write(
+        `lanes=${lanes} ${shape} rate=${rate}/s n=${s.count} p50 ${s.p50Ms} p90 ${s.p90Ms} p99 ${s.p99Ms} max ${s.maxMs} mean ${s.meanMs} ms, CPU ${cpuUsPerJob} µs per job (system ${sysUsPerJob})\n`,
       );
     }
   } finally {

@@ -179,10 +179,11 @@ describe('stream and connection abuse by an authenticated identity (child gatewa
       expect(gw.alive()).toBe(true);
     });
 
-    // Found by this suite, now enforced: a message counts as in flight until its result has been
-    // written to HTTP/2 (call.write's callback), so a client that never reads its results is
-    // blocked by flow control after about maxInFlightPerStream messages (measured before the
-    // fix: 20,000 of 20,000 sent, gateway RSS 117 → 245 MiB).
+    // Found by this suite, now enforced: a message counts as in flight while its result waits
+    // behind the stream's full write buffer (call.write returned false, until 'drain'), so a
+    // client that never reads its results is blocked by flow control after about
+    // maxInFlightPerStream messages (measured before the fix: 20,000 of 20,000 sent, gateway RSS
+    // 117 → 245 MiB; since 2026-12-04 a result the buffer takes frees its slot at once: 380 sent).
     it('is stopped by HTTP/2 flow control after about maxInFlightPerStream messages (the gateway stops reading)', () => {
       expect(attack.blocked).toBe(true);
       expect(attack.sent).toBeLessThanOrEqual(LIMITS.maxInFlightPerStream * 3);

@@ -147,20 +147,30 @@ function runStream(
     }
     if (lease.begin() >= deps.maxInFlightPerStream) call.pause();
     void publishOne(deps, call, identity, request, 'PublishStream').then((outcome) => {
-      // A message stays "in flight" until its result has left for the client: a client that
-      // does not read its results blocks HTTP/2 flow control, the write does not complete, and
-      // the stream stays paused — memory is bounded by maxInFlightPerStream, not by the client.
-      const release = (): void => {
-        const left = lease.done();
-        if (left < deps.maxInFlightPerStream && !lease.draining() && ending === undefined) {
-          call.resume();
-        }
-        endIfSettled();
-      };
       if (finished || call.cancelled) release();
-      else call.write(resultOf(outcome), release);
+      // A message stays "in flight" while its result waits behind a full write buffer: a
+      // client that does not read its results blocks HTTP/2 flow control, writes stop
+      // completing, and the stream stays paused — memory is bounded by maxInFlightPerStream,
+      // not by the client. A result the buffer takes frees its slot at once (waiting for each
+      // write's completion held a slot for several event-loop turns under load).
+      else if (call.write(resultOf(outcome))) release();
+      else waitingForDrain += 1;
     });
   });
+  /** Results written while the buffer was full: their slots are freed when it drains. */
+  let waitingForDrain = 0;
+  call.on('drain', () => {
+    const drained = waitingForDrain;
+    waitingForDrain = 0;
+    for (let i = 0; i < drained; i += 1) release();
+  });
+  const release = (): void => {
+    const left = lease.done();
+    if (left < deps.maxInFlightPerStream && !lease.draining() && ending === undefined) {
+      call.resume();
+    }
+    endIfSettled();
+  };
   call.on('end', () => {
     halfClosed = true;
     endIfSettled(); // nothing in flight: answer the half-close now (else the last result does)
