@@ -20,7 +20,7 @@ import { createServer } from 'node:net';
 import { runAckLatency } from './latency';
 import { newRunId, openBroker, provisionTopics, runPrefix, type BenchBroker } from './lib/broker';
 import { createBenchCertificates, type BenchCertificates } from './lib/certs';
-import { GatewayProcess } from './lib/gateway-process';
+import { GatewayProcess, type GatewayProcessOptions } from './lib/gateway-process';
 import { measureGateway, describeStreams, type StreamSetting } from './gateway-throughput';
 import { BENCH_SENDERS } from './lib/messages';
 import { parseBenchOptions } from './lib/options';
@@ -33,13 +33,8 @@ async function latency(
   certs: BenchCertificates,
   rates: number[],
 ): Promise<void> {
-  const prefix = runPrefix(newRunId(), 'gw');
-  await provisionTopics(broker, prefix);
   const metricsPort = await freePort();
-  const gateway = await GatewayProcess.start({
-    brokers: broker.brokers,
-    topicPrefix: prefix,
-    certsDir: certs.dir,
+  const gateway = await freshGateway(broker, certs, 'gw', {
     memoryIntervalMs: 500,
     gatewayConfig: probeGatewayConfig(),
     env: { INTELROUTE_METRICS_HOST: '127.0.0.1', INTELROUTE_METRICS_PORT: String(metricsPort) },
@@ -81,6 +76,23 @@ async function latency(
   } finally {
     await gateway.stop();
   }
+}
+
+/** A gateway process on topics of its own (`phase` names them). */
+async function freshGateway(
+  broker: BenchBroker,
+  certs: BenchCertificates,
+  phase: string,
+  options: Omit<GatewayProcessOptions, 'brokers' | 'topicPrefix' | 'certsDir'>,
+): Promise<GatewayProcess> {
+  const prefix = runPrefix(newRunId(), phase);
+  await provisionTopics(broker, prefix);
+  return GatewayProcess.start({
+    brokers: broker.brokers,
+    topicPrefix: prefix,
+    certsDir: certs.dir,
+    ...options,
+  });
 }
 
 /** PROBE_GATEWAY_CONFIG: JSON merged into the gateway's config (`{"maxInFlightPerStream":1024}`). */
@@ -156,12 +168,7 @@ async function load(
   certs: BenchCertificates,
   settings: StreamSetting[],
 ): Promise<void> {
-  const prefix = runPrefix(newRunId(), 'load');
-  await provisionTopics(broker, prefix);
-  const gateway = await GatewayProcess.start({
-    brokers: broker.brokers,
-    topicPrefix: prefix,
-    certsDir: certs.dir,
+  const gateway = await freshGateway(broker, certs, 'load', {
     memoryIntervalMs: 250,
     nodeFlags: (process.env.LOAD_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
   });
