@@ -129,6 +129,21 @@ function runStream(
     else return;
     finish();
   };
+  /** Frees a message's slot once its result is out or buffered; reads on when there is room. */
+  const release = (): void => {
+    const left = lease.done();
+    if (left < deps.maxInFlightPerStream && !lease.draining() && ending === undefined) {
+      call.resume();
+    }
+    endIfSettled();
+  };
+  /** Results written while the buffer was full: their slots are freed when it drains. */
+  let waitingForDrain = 0;
+  call.on('drain', () => {
+    const drained = waitingForDrain;
+    waitingForDrain = 0;
+    for (let i = 0; i < drained; i += 1) release();
+  });
   call.on('data', (request: PublishRequest) => {
     if (lease.draining() || ending !== undefined) return; // never acked: unread or after the end
     if (isUndecodable(request)) {
@@ -157,20 +172,6 @@ function runStream(
       else waitingForDrain += 1;
     });
   });
-  /** Results written while the buffer was full: their slots are freed when it drains. */
-  let waitingForDrain = 0;
-  call.on('drain', () => {
-    const drained = waitingForDrain;
-    waitingForDrain = 0;
-    for (let i = 0; i < drained; i += 1) release();
-  });
-  const release = (): void => {
-    const left = lease.done();
-    if (left < deps.maxInFlightPerStream && !lease.draining() && ending === undefined) {
-      call.resume();
-    }
-    endIfSettled();
-  };
   call.on('end', () => {
     halfClosed = true;
     endIfSettled(); // nothing in flight: answer the half-close now (else the last result does)
