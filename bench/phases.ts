@@ -23,7 +23,7 @@ import { runSoak } from './soak';
 /** Longest any single measurement may run (they are bounded by count; this bounds a stall). */
 export const RUN_TIMEOUT_MS = 180_000;
 /** The soak's rate as a share of the short-run 1 KB peak (the 70 %). */
-const SOAK_SHARE_OF_PEAK = 0.7;
+export const SOAK_SHARE_OF_PEAK = 0.7;
 
 /** Seconds of soak traffic the soak gateway's idempotency memory holds. */
 const SOAK_CACHE_SECONDS = 60;

@@ -24,7 +24,15 @@ import { GatewayProcess, type GatewayProcessOptions } from './lib/gateway-proces
 import { measureGateway, describeStreams, type StreamSetting } from './gateway-throughput';
 import { BENCH_SENDERS } from './lib/messages';
 import { parseBenchOptions } from './lib/options';
-import { GATEWAY_SETTINGS, LATENCY_STREAMS, log, profilePhase, sizeRun, soakPhase } from './phases';
+import {
+  GATEWAY_SETTINGS,
+  LATENCY_STREAMS,
+  log,
+  profilePhase,
+  sizeRun,
+  SOAK_SHARE_OF_PEAK,
+  soakPhase,
+} from './phases';
 
 const PAYLOAD = sizeRun('1KB', 1024, 1).payload;
 
@@ -213,8 +221,9 @@ async function soak(
 ): Promise<void> {
   const options = { ...parseBenchOptions([]), soakMinutes: minutes };
   const context = { broker, runId: newRunId(), certs, resultsDir: `${__dirname}/results` };
-  // soakPhase offers 70 % of the peak it is given
-  const result = await soakPhase(options, context, sizeRun('1KB', 1024, 1), rate / 0.7);
+  // soakPhase offers SOAK_SHARE_OF_PEAK of the peak it is given
+  const peak = rate / SOAK_SHARE_OF_PEAK;
+  const result = await soakPhase(options, context, sizeRun('1KB', 1024, 1), peak);
   if (result === undefined) throw new Error('the soak gave no result');
   const { ack, worstChunkP99Ms, acked, liveHeapSlopeSecondHalfMbPerMin, peakRssMb } = result;
   process.stdout.write(
