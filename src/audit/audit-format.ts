@@ -36,16 +36,27 @@ export function isHash(text: string): boolean {
  * @throws IntelrouteError AUDIT_RECORD_INVALID for an invalid `at` or an unknown event number.
  */
 export function serializeAuditRecord(record: AuditRecord): Buffer {
-  const sorted = Object.keys(record.changes).sort();
-  const changes: Record<string, string> = {};
-  for (const key of sorted) changes[key] = record.changes[key] ?? '';
   try {
-    return Buffer.from(JSON.stringify(AuditRecord.toJSON({ ...record, changes })), 'utf8');
+    const json = AuditRecord.toJSON(record) as { changes?: Record<string, string> };
+    // Re-inserted in place (it stays the last member): no copy of the whole record per record.
+    if (json.changes !== undefined) {
+      const sorted = sortedChanges(record.changes);
+      // Only a "__proto__" key was there: assigning it to a plain object drops it.
+      if (Object.keys(sorted).length > 0) json.changes = sorted;
+      else delete json.changes;
+    }
+    return Buffer.from(JSON.stringify(json), 'utf8');
   } catch (error) {
     throw new IntelrouteError('AUDIT_RECORD_INVALID', 'audit record cannot be serialised', {
       cause: error,
     });
   }
+}
+
+function sortedChanges(changes: Record<string, string>): Record<string, string> {
+  const sorted: Record<string, string> = {};
+  for (const key of Object.keys(changes).sort()) sorted[key] = changes[key] ?? '';
+  return sorted;
 }
 
 /**

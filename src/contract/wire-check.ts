@@ -43,9 +43,11 @@ export interface WireProblem {
 
 const TIMESTAMP = 'google.protobuf.Timestamp';
 /** Timestamp's valid range (0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z), in seconds. */
-const MIN_SECONDS = -62_135_596_800n;
-const MAX_SECONDS = 253_402_300_799n;
+const MIN_SECONDS = -62_135_596_800;
+const MAX_SECONDS = 253_402_300_799;
 const MAX_NANOS = 999_999_999;
+/** Strings up to this long are checked for ASCII in JavaScript before the native UTF-8 check. */
+const SHORT_TEXT_BYTES = 64;
 
 const WIRE_OF_TYPE: Readonly<Record<string, number>> = {
   TYPE_DOUBLE: I64,
@@ -105,7 +107,7 @@ export function findWireProblem(
   bytes: Uint8Array,
 ): WireProblem | undefined {
   try {
-    return checkMessage(schema, typeName, bytes, '');
+    return checkMessage(schema, typeName, new WireReader(bytes, '', 0, bytes.length));
   } catch (error) {
     if (!(error instanceof Malformed)) throw error;
     return { decodable: false, field: error.field, description: error.message };
@@ -122,14 +124,14 @@ class Malformed extends Error {
   }
 }
 
+/** Reads the message `reader` spans to its end, field by field. */
 function checkMessage(
   schema: WireSchema,
   typeName: string,
-  bytes: Uint8Array,
-  path: string,
+  reader: WireReader,
 ): WireProblem | undefined {
   const fields = schema.get(typeName);
-  const reader = new WireReader(bytes, path);
+  const { path } = reader;
   // Repeated fields' indexes, for paths like destinations[1]: made only when one comes.
   let counts: Map<number, number> | undefined;
   while (!reader.done()) {
@@ -154,7 +156,7 @@ function checkMessage(
     const problem = checkField(schema, reader, rule, wireType, { path, index });
     if (problem !== undefined) return problem;
   }
-  return typeName === TIMESTAMP ? checkTimestamp(bytes, path) : undefined;
+  return typeName === TIMESTAMP ? checkTimestamp(reader.restarted()) : undefined;
 }
 
 /** Where a field sits: its path is built only when a problem or a nested message needs it. */
@@ -181,9 +183,9 @@ function checkField(
   }
   const start = reader.skipLengthDelimited();
   if (rule.message !== undefined) {
-    return checkMessage(schema, rule.message, reader.valueFrom(start), fieldPath(place, rule));
+    return checkMessage(schema, rule.message, reader.valueFrom(start, fieldPath(place, rule)));
   }
-  if (!rule.utf8 || isUtf8(reader.valueFrom(start))) return undefined;
+  if (!rule.utf8 || reader.isUtf8From(start)) return undefined;
   return { decodable: true, field: fieldPath(place, rule), description: 'is not valid UTF-8' };
 }
 
@@ -193,43 +195,54 @@ function fieldPath({ path, index }: FieldPlace, rule: FieldRule): string {
 }
 
 /** A Timestamp outside 0001-01-01..9999-12-31, or with nanos outside 0..999,999,999. */
-function checkTimestamp(bytes: Uint8Array, path: string): WireProblem | undefined {
-  const reader = new WireReader(bytes, path);
-  let seconds = 0n;
-  let nanos = 0n;
+function checkTimestamp(reader: WireReader): WireProblem | undefined {
+  let seconds = 0;
+  let nanos = 0;
   while (!reader.done()) {
     const tag = reader.tag();
     const number = tag >>> 3;
     const wireType = tag & 7;
     if (wireType !== VARINT) reader.skip(wireType);
-    else if (number === 1) seconds = BigInt.asIntN(64, reader.varint());
-    else if (number === 2) nanos = BigInt.asIntN(32, reader.varint());
+    else if (number === 1) seconds = reader.signedVarint(64);
+    else if (number === 2) nanos = reader.signedVarint(32);
     else reader.skip(wireType);
   }
+  const { path } = reader;
   if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
     return { decodable: true, field: path, description: 'must lie between years 1 and 9999' };
   }
-  if (nanos < 0n || nanos > BigInt(MAX_NANOS)) {
+  if (nanos < 0 || nanos > MAX_NANOS) {
     return { decodable: true, field: path, description: 'nanos must be 0 to 999,999,999' };
   }
   return undefined;
 }
 
 /**
- * A cursor over protobuf bytes that throws Malformed for anything but well-formed input. Tags
- * and lengths are read as numbers (every message of the hot path is read here, so no BigInt or
- * object per field); only a Timestamp's values, and the text of an error, use BigInt.
+ * A cursor over one message's bytes, [from, end) of `bytes` (a nested message is read in place,
+ * not copied or viewed apart), that throws Malformed for anything but well-formed input. Tags,
+ * lengths and a Timestamp's usual values are read as numbers (every message of the hot path is
+ * read here, so no BigInt or object per field); positions in errors count from the message's
+ * own first byte.
  */
 class WireReader {
-  private at = 0;
+  private at: number;
 
   constructor(
     private readonly bytes: Uint8Array,
-    private readonly path: string,
-  ) {}
+    readonly path: string,
+    private readonly from: number,
+    private readonly end: number,
+  ) {
+    this.at = from;
+  }
 
   done(): boolean {
-    return this.at >= this.bytes.length;
+    return this.at >= this.end;
+  }
+
+  /** A reader of the same message from its first byte. */
+  restarted(): WireReader {
+    return new WireReader(this.bytes, this.path, this.from, this.end);
   }
 
   /** A field's tag (field number << 3 | wire type), at most 32 bits. */
@@ -245,10 +258,22 @@ class WireReader {
     return tag;
   }
 
-  varint(): bigint {
+  /**
+   * A varint as the signed integer of `bits` bits it encodes (int64, int32), as a number: exact
+   * within 2^53, beyond that only as large (all a Timestamp's range check needs).
+   */
+  signedVarint(bits: 32 | 64): number {
+    const start = this.at;
+    const value = this.varintNumber();
+    if (value <= Number.MAX_SAFE_INTEGER) return bits === 32 ? value | 0 : value;
+    this.at = start; // a negative value (ten bytes) or a huge one: read it exactly
+    return Number(BigInt.asIntN(bits, this.varint()));
+  }
+
+  private varint(): bigint {
     let value = 0n;
     for (let shift = 0n; shift < 70n; shift += 7n) {
-      const byte = this.bytes[this.at];
+      const byte = this.byteAt();
       if (byte === undefined) this.fail('a truncated varint');
       this.at += 1;
       value |= BigInt(byte & 0x7f) << shift;
@@ -265,7 +290,7 @@ class WireReader {
     let value = 0;
     let scale = 1;
     for (let read = 0; read < 10; read += 1) {
-      const byte = this.bytes[this.at];
+      const byte = this.byteAt();
       if (byte === undefined) this.fail('a truncated varint');
       this.at += 1;
       value += (byte & 0x7f) * scale;
@@ -278,15 +303,28 @@ class WireReader {
   /** Skips a length-delimited value; returns where its bytes start (they end where it stops). */
   skipLengthDelimited(): number {
     const length = this.varintNumber();
-    if (this.at + length > this.bytes.length) this.fail('a length beyond the end of the message');
+    if (this.at + length > this.end) this.fail('a length beyond the end of the message');
     const start = this.at;
     this.at += length;
     return start;
   }
 
-  /** The value skipLengthDelimited just skipped, from the start it returned. */
-  valueFrom(start: number): Uint8Array {
-    return this.bytes.subarray(start, this.at);
+  /** A reader of the message skipLengthDelimited just skipped, from the start it returned. */
+  valueFrom(start: number, path: string): WireReader {
+    return new WireReader(this.bytes, path, start, this.at);
+  }
+
+  /**
+   * Whether the value skipLengthDelimited just skipped is valid UTF-8. Short ASCII text (most
+   * strings of the contract) is checked here, the rest by the native check.
+   */
+  isUtf8From(start: number): boolean {
+    if (this.at - start <= SHORT_TEXT_BYTES) {
+      let ascii = true;
+      for (let i = start; i < this.at && ascii; i += 1) ascii = (this.bytes[i] as number) < 0x80;
+      if (ascii) return true;
+    }
+    return isUtf8(this.bytes.subarray(start, this.at));
   }
 
   skip(wireType: number): void {
@@ -299,11 +337,16 @@ class WireReader {
   }
 
   private fixed(size: number): void {
-    if (this.at + size > this.bytes.length) this.fail('a truncated fixed-size field');
+    if (this.at + size > this.end) this.fail('a truncated fixed-size field');
     this.at += size;
   }
 
+  /** The byte at the cursor, undefined at the message's end. */
+  private byteAt(): number | undefined {
+    return this.at < this.end ? this.bytes[this.at] : undefined;
+  }
+
   private fail(what: string): never {
-    throw new Malformed(this.path, `is not protobuf: ${what} at byte ${this.at}`);
+    throw new Malformed(this.path, `is not protobuf: ${what} at byte ${this.at - this.from}`);
   }
 }

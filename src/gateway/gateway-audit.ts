@@ -15,25 +15,27 @@ export function gatewayAuditFields({ job, locations }: LandedJob<GatewayEvent>):
     switch (event.kind) {
       case 'routed':
         return [
-          {
-            ...messageFields(event.facts, AuditEvent.AUDIT_EVENT_ROUTED),
-            locations: locations.map((l) => ({ ...l })),
+          messageFields(event.facts, AuditEvent.AUDIT_EVENT_ROUTED, {
+            locations: locations.map(({ topic, partition, offset }) => ({
+              topic,
+              partition,
+              offset,
+            })),
             routesNotTaken: event.notTaken.map(({ topic, reason, description }) => ({
               topic,
               reason,
               description,
             })),
             ruleId: event.ruleId,
-          },
+          }),
         ];
       case 'refused':
         return [
-          {
-            ...messageFields(event.facts, AuditEvent.AUDIT_EVENT_REFUSED),
+          messageFields(event.facts, AuditEvent.AUDIT_EVENT_REFUSED, {
             reason: event.refusal.reason,
             description: event.refusal.message,
             fields: event.refusal.violations.map((v) => v.field),
-          },
+          }),
         ];
       case 'duplicate':
         return [messageFields(event.facts, AuditEvent.AUDIT_EVENT_DUPLICATE)];
@@ -67,8 +69,23 @@ const CONFIG_EVENTS = {
   schemas: AuditEvent.AUDIT_EVENT_SCHEMAS_RELOADED,
 } as const;
 
-function messageFields(facts: MessageFacts, event: AuditEvent): AuditFields {
+/** What an entry about a message adds to the reception facts (by event). */
+type OwnFields = Partial<
+  Pick<AuditFields, 'locations' | 'routesNotTaken' | 'ruleId' | 'reason' | 'description' | 'fields'>
+>;
+
+/**
+ * The reception facts every message's entry carries, and the entry's own fields. Named one by
+ * one (no spread of `own`): objects built by spreading and adding members read slowly in V8.
+ */
+function messageFields(facts: MessageFacts, event: AuditEvent, own: OwnFields = {}): AuditFields {
   return auditFields({
+    locations: own.locations,
+    routesNotTaken: own.routesNotTaken,
+    ruleId: own.ruleId,
+    reason: own.reason,
+    description: own.description,
+    fields: own.fields,
     event,
     at: facts.at,
     messageId: facts.messageId,

@@ -411,8 +411,12 @@ function messageFacts(
   traceId: string,
   at: Date,
 ): MessageFacts {
+  const echo = envelopeEcho(envelope);
+  // Member by member, not a spread of the echo: facts are read all along the message's way.
   return {
-    ...envelopeEcho(envelope),
+    messageId: echo.messageId,
+    messageType: echo.messageType,
+    origin: echo.origin,
     identity,
     traceId,
     payloadSha256: sha256Hex(envelope.payload),

@@ -147,6 +147,36 @@ describe('findWireProblem', () => {
       { numRuns: 3000 },
     );
   });
+
+  it('judges any timestamp and any short or long text as the first reader did', () => {
+    const int64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
+    const nearBounds = fc
+      .tuple(fc.constantFrom(-62_135_596_800n, 0n, 253_402_300_799n), fc.bigInt(-2n, 2n))
+      .map(([bound, step]) => bound + step);
+    const timestamp = fc
+      .record({
+        seconds: fc.oneof(int64, nearBounds),
+        nanos: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+      })
+      .map(({ seconds, nanos }) =>
+        envelopeBytesWithCreatedAt(validEnvelope('seizure-report'), seconds, nanos),
+      );
+    // Case references of either side of the ASCII fast path, some bytes not UTF-8.
+    const text = fc.uint8Array({ minLength: 4, maxLength: 150 }).map((raw) => {
+      const marker = 'Q'.repeat(raw.length);
+      const envelope = validEnvelope('seizure-report', { caseReference: marker });
+      return envelopeBytesWithRaw(envelope, marker, Buffer.from(raw));
+    });
+    fc.assert(
+      fc.property(fc.oneof(timestamp, text), (envelope) => {
+        const bytes = publishRequestOf(envelope);
+        expect(check(bytes)).toEqual(
+          referenceWireProblem(schema, 'intelroute.v1.PublishRequest', bytes),
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
 
 type Edit =
