@@ -230,8 +230,15 @@ function stringEnd(bytes: Uint8Array, start: number, maxBytes: number): number {
 
 const UTF8 = new TextDecoder('utf-8');
 
-/** A member name as JSON.parse will read it (escapes resolved when there are any). */
+/**
+ * A member name as JSON.parse will read it (escapes resolved when there are any). Names of
+ * plain ASCII, nearly all of them, are taken as Latin-1 (the same text) without a view or a
+ * decoder call: every member of every payload is named here.
+ */
 function memberName(bytes: Uint8Array, from: number, to: number): string {
+  if (Buffer.isBuffer(bytes) && isPlainAscii(bytes, from, to)) {
+    return bytes.toString('latin1', from, to);
+  }
   const raw = UTF8.decode(bytes.subarray(from, to));
   if (!raw.includes('\\')) return raw;
   try {
@@ -239,6 +246,15 @@ function memberName(bytes: Uint8Array, from: number, to: number): string {
   } catch {
     return raw; // not a valid JSON string: JSON.parse refuses the document next
   }
+}
+
+/** True when [from, to) holds only ASCII bytes and no escape. */
+function isPlainAscii(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i += 1) {
+    const byte = bytes[i] as number;
+    if (byte >= 0x80 || byte === BACKSLASH) return false;
+  }
+  return true;
 }
 
 /** True when the string literal's text [from, to) escapes a surrogate without its pair. */

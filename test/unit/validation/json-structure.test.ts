@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   findStructureProblem,
   structureLimitsFor,
@@ -55,6 +56,26 @@ describe('findStructureProblem on member names and escapes', () => {
   });
   test('compares names as JSON.parse reads them, escapes resolved', () => {
     expect(strict('{"a":1,"\\u0061":2}')?.keyword).toBe('duplicateKey');
+  });
+  test('finds a repeated name exactly when JSON.parse would read two alike, whatever the spelling', () => {
+    // Spellings of a few names: plain ASCII, escaped, UTF-8 and escaped non-ASCII, a backslash.
+    const spellings = ['a', '\\u0061', 'ab', 'a\\u0062', 'é', '\\u00e9', 'É', '\\\\', '\\u005c'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...spellings), { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        (names, asView) => {
+          const text = `{${names.map((name, i) => `"${name}":${i}`).join(',')}}`;
+          const read = names.map((name) => JSON.parse(`"${name}"`) as string);
+          const repeated = new Set(read).size < read.length;
+          const bytes = Buffer.from(text, 'utf8');
+          // A plain Uint8Array (no Buffer methods) takes the decoder's way.
+          const input = asView ? new Uint8Array(bytes) : bytes;
+          expect(findStructureProblem(input, roomy)?.keyword === 'duplicateKey').toBe(repeated);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
   test('accepts the same name in different objects, and names that only look alike', () => {
     expect(strict('{"a":{"a":1},"b":{"a":2},"c":[{"a":1},{"a":1}]}')).toBeUndefined();
