@@ -195,6 +195,27 @@ function referenceBytes(writes: Write[]): Buffer {
   );
 }
 
+describe('kafkajs record buffer (patched)', () => {
+  it('makes no room for a value it keeps by reference, and still writes every byte', () => {
+    const value = Buffer.alloc(4000, 7);
+    const headers = { traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01` };
+    const encoder = encodeRecord({
+      key: Buffer.from('case-1'),
+      value,
+      headers,
+    }) as KafkajsEncoder & {
+      buf: Buffer;
+    };
+    // The record's own buffer holds its framing and headers, not the 4,000 value bytes.
+    expect(encoder.buf.length).toBeLessThan(512);
+    const bytes = encoder.buffer;
+    expect(bytes.subarray(bytes.indexOf(value), bytes.indexOf(value) + value.length)).toEqual(
+      value,
+    );
+    expect(bytes.includes(Buffer.from(headers.traceparent))).toBe(true);
+  });
+});
+
 describe('kafkajs encoder keeping large parts by reference (patched)', () => {
   it('gives the bytes of writing everything in order, at any nesting and any read', () => {
     // below 1,024 bytes a buffer is copied, from 1,024 kept by reference; small ones up to 400
