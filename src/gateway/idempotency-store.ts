@@ -25,6 +25,9 @@ export interface IdempotencyEntry {
 export class IdempotencyStore {
   private readonly entries = new Map<string, string>();
   private readonly packer = new IdempotencyPacker();
+  /** Eviction's place in insertion order: see `oldest`. */
+  private cursor: Iterator<[string, string]> | undefined;
+  private front: [string, string] | undefined;
 
   constructor(
     private readonly windowMs: number,
@@ -54,10 +57,34 @@ export class IdempotencyStore {
   }
 
   private evict(nowMs: number): void {
-    for (const [key, packed] of this.entries) {
+    for (let entry = this.oldest(); entry !== undefined; entry = this.oldest()) {
+      const [key, packed] = entry;
       if (!this.expired(packed, nowMs) && this.entries.size <= this.maxEntries) return;
       this.entries.delete(key);
+      this.front = undefined;
     }
+  }
+
+  /**
+   * The oldest entry stored, found by one live iterator that stays where the last eviction
+   * stopped. A Map keeps the slots of deleted entries until its table is rebuilt, and a fresh
+   * iterator walks them all: starting from the front on every put made a put into a full store
+   * cost 30-70 µs instead of 3.
+   */
+  private oldest(): [string, string] | undefined {
+    const front = this.front;
+    // An entry deleted by `get` (expired) cannot come back with the same packed bytes: a new
+    // acceptance has a later time.
+    if (front !== undefined && this.entries.get(front[0]) === front[1]) return front;
+    let next = (this.cursor ??= this.entries.entries()).next();
+    if (next.done === true) {
+      // All walked (the entry just put was already expired: one loaded from Kafka). An iterator
+      // at its end stays there, so entries put from now on need a new one.
+      this.cursor = this.entries.entries();
+      next = this.cursor.next();
+    }
+    this.front = next.done === true ? undefined : next.value;
+    return this.front;
   }
 
   private expired(packed: string, nowMs: number): boolean {

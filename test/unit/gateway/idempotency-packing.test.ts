@@ -136,4 +136,67 @@ describe('IdempotencyStore packing', () => {
     expect(store.get('b', 1_150)?.acceptedAtMs).toBe(200);
     expect(store.get('b', 1_200)).toBeUndefined();
   });
+
+  it('keeps exactly the entries a front-first walk of the whole Map keeps, whatever the operations', () => {
+    /** The rule, stated the plain way: after a put, walk from the oldest, drop while due. */
+    class Reference {
+      readonly entries = new Map<string, number>();
+      constructor(
+        private readonly windowMs: number,
+        private readonly maxEntries: number,
+      ) {}
+      get(key: string, nowMs: number): number | undefined {
+        const at = this.entries.get(key);
+        if (at !== undefined && at + this.windowMs <= nowMs) this.entries.delete(key);
+        return at !== undefined && at + this.windowMs > nowMs ? at : undefined;
+      }
+      put(key: string, at: number, nowMs: number): void {
+        if (this.entries.has(key)) return;
+        this.entries.set(key, at);
+        for (const [oldest, acceptedAt] of this.entries) {
+          if (acceptedAt + this.windowMs > nowMs && this.entries.size <= this.maxEntries) return;
+          this.entries.delete(oldest);
+        }
+      }
+    }
+    const operation = fc.record({
+      put: fc.boolean(),
+      key: fc.integer({ min: 0, max: 15 }).map(String),
+      advanceMs: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 400 })),
+      // Entries loaded from Kafka at start-up were accepted earlier, some beyond the window.
+      ageMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3_000 })),
+    });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 2_000 }),
+        fc.array(operation, { minLength: 100, maxLength: 300 }),
+        (maxEntries, windowMs, operations) => {
+          const store = new IdempotencyStore(windowMs, maxEntries);
+          const reference = new Reference(windowMs, maxEntries);
+          let now = 0;
+          for (const { put, key, advanceMs, ageMs } of operations) {
+            now += advanceMs;
+            const at = now - ageMs;
+            if (put) {
+              store.put(
+                key,
+                { payloadSha256: '', fingerprint: '', ack: ack([]), acceptedAtMs: at },
+                now,
+              );
+              reference.put(key, at, now);
+            } else if (store.get(key, now)?.acceptedAtMs !== reference.get(key, now)) {
+              return false;
+            }
+            // (plain comparisons: an expect per operation made the test 15 s long)
+            if (store.size !== reference.entries.size) return false;
+          }
+          return [...reference.entries.keys()].every(
+            (key) => store.get(key, now)?.acceptedAtMs === reference.get(key, now),
+          );
+        },
+      ),
+      { numRuns: 1_000 },
+    );
+  });
 });
