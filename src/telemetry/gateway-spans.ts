@@ -1,11 +1,26 @@
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, type Context } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
 import { GRPC_CODE_NAMES, type GrpcCodeName } from '../contract/rich-status';
 import { extractGrpcTraceContext, type GrpcMetadataLike } from './grpc-metadata-carrier';
 import { injectTraceHeaders, type TraceHeaders } from './kafka-headers-carrier';
 import { messageAttributes, offsetValue, type MessageSpanFacts } from './message-attributes';
 import { safely } from './never-throw';
 import { ATTR, clip, GATEWAY_RPC_SERVICE } from './semantic-attributes';
-import { inertScope, startScope, type SpanScope } from './span-scope';
+import {
+  contextOnlyChild,
+  contextOnlyScope,
+  type ChildIds,
+  inertScope,
+  startScope,
+  type SpanScope,
+} from './span-scope';
+import { formatTraceparent } from './trace-context';
+import type { TraceIds } from './trace-ids';
 import { areSpansExported } from './tracer';
 
 /** Where the gateway's receive span comes from. */
@@ -159,6 +174,7 @@ export interface SendScope extends SpanScope {
  * end it when the write is acknowledged, or `fail(error)` then end it when the write fails.
  */
 export function sendSpan(parent: SpanScope, input: SendSpanInput): SendScope {
+  if (!areSpansExported()) return contextOnlySend(parent);
   const scope = startScope(
     `send ${clip(input.topic)}`,
     () => ({
@@ -189,6 +205,57 @@ export function sendSpan(parent: SpanScope, input: SendSpanInput): SendScope {
       scope.setAttribute(ATTR.messagingKafkaOffset, offsetValue(location.offset));
     },
   };
+}
+
+/**
+ * A send that records nothing: its ids and the headers they make, written as the W3C propagator
+ * writes them. Its span and context are built only if something asks for them (the gateway never
+ * does): unrecorded, they were a context, a span and a propagator call per record written.
+ */
+function contextOnlySend(parent: SpanScope): SendScope {
+  return new ContextOnlySend(parent.context, contextOnlyChild(parent.context));
+}
+
+class ContextOnlySend implements SendScope {
+  readonly headers: TraceHeaders;
+  private built: SpanScope | undefined;
+
+  constructor(
+    private readonly parent: Context,
+    private readonly child: ChildIds,
+  ) {
+    const tracestate = child.traceState?.serialize();
+    const traceparent = formatTraceparent(child.traceIds);
+    this.headers = tracestate ? { traceparent, tracestate } : { traceparent };
+  }
+
+  get traceIds(): TraceIds {
+    return this.child.traceIds;
+  }
+
+  get span(): Span {
+    return this.scope().span;
+  }
+
+  get context(): Context {
+    return this.scope().context;
+  }
+
+  run<T>(work: () => T): T {
+    return this.scope().run(work);
+  }
+
+  setAttribute(): void {}
+
+  fail(): void {}
+
+  end(): void {}
+
+  landed(): void {}
+
+  private scope(): SpanScope {
+    return (this.built ??= contextOnlyScope(this.parent, this.child));
+  }
 }
 
 function parentOf(metadata: GrpcMetadataLike | undefined): Context {

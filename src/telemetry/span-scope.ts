@@ -6,6 +6,7 @@ import {
   type Context,
   type Span,
   type SpanOptions,
+  type TraceState,
 } from '@opentelemetry/api';
 import { isIntelrouteError } from '../core/errors';
 import { reportSwallowed, safely } from './never-throw';
@@ -79,17 +80,29 @@ export function inertScope(parent: Context = ROOT_CONTEXT): SpanScope {
   return new Scope(trace.wrapSpanContext(spanContextOf(fresh, false)), parent, fresh);
 }
 
+/** The ids of a child of `parent`'s span, and the trace state it inherits. */
+export interface ChildIds {
+  readonly traceIds: TraceIds;
+  readonly traceState?: TraceState;
+}
+
 /**
- * A child of `parent`'s span that records nothing: the same trace, a new span id, the parent's
- * sampled flag and trace state (a new trace when the parent has no span, sampled).
+ * A child of `parent`'s span in ids only: the same trace, a new span id, the parent's sampled
+ * flag and trace state (a new trace when the parent has no span, sampled).
  */
-function contextOnlyScope(parent: Context): SpanScope {
+export function contextOnlyChild(parent: Context): ChildIds {
   const parentContext = trace.getSpanContext(parent);
   const { traceId, spanId, sampled } = childContext(traceIdsOf(parentContext));
-  const ids = { traceId, spanId, sampled };
   const traceState = parentContext?.traceState;
-  const spanContext = { ...spanContextOf(ids, false), ...(traceState && { traceState }) };
-  return new Scope(trace.wrapSpanContext(spanContext), parent, ids);
+  const traceIds = { traceId, spanId, sampled };
+  return traceState === undefined ? { traceIds } : { traceIds, traceState };
+}
+
+/** A span that records nothing, carrying `child`'s ids, active in a context under `parent`. */
+export function contextOnlyScope(parent: Context, child = contextOnlyChild(parent)): SpanScope {
+  const { traceIds, traceState } = child;
+  const spanContext = { ...spanContextOf(traceIds, false), ...(traceState && { traceState }) };
+  return new Scope(trace.wrapSpanContext(spanContext), parent, traceIds);
 }
 
 type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; error: unknown };

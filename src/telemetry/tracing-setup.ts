@@ -50,7 +50,7 @@ export function startTracing(options: TracingOptions): TracingHandle | undefined
     void provider.shutdown();
     return undefined;
   }
-  setSpansExported(exporter !== undefined || !defaultSampler(process.env));
+  setSpansExported(exporter !== undefined || !defaultSampler(process.env) || !propagatesW3cAlone());
   return {
     forceFlush: () => provider.forceFlush(),
     shutdown: async () => {
@@ -74,6 +74,15 @@ export function startTracing(options: TracingOptions): TracingHandle | undefined
 function defaultSampler(env: NodeJS.ProcessEnv): boolean {
   const sampler = env.OTEL_TRACES_SAMPLER?.trim().toLowerCase() ?? '';
   return sampler === '' || sampler === 'parentbased_always_on';
+}
+
+/**
+ * Whether the global propagator writes the W3C trace context and nothing else, as a context-only
+ * scope writes its headers itself (another propagator registered first keeps its place).
+ */
+function propagatesW3cAlone(): boolean {
+  const fields = propagation.fields();
+  return fields.length === 2 && fields.includes('traceparent') && fields.includes('tracestate');
 }
 
 function plannedExporter(plan: TracingPlan): SpanExporter | undefined {

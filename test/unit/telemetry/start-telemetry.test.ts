@@ -1,8 +1,9 @@
 import { Metadata } from '@grpc/grpc-js';
-import { trace } from '@opentelemetry/api';
+import { context, propagation, trace, type TextMapPropagator } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-node';
 import { gatewayReceiveSpan, sendSpan, validateSpan } from '../../../src/telemetry/gateway-spans';
+import { injectTraceHeaders } from '../../../src/telemetry/kafka-headers-carrier';
 import { silentLogger } from '../../../src/telemetry/logger';
 import { startTelemetry } from '../../../src/telemetry/start-telemetry';
 import { parseTraceparent } from '../../../src/telemetry/trace-context';
@@ -153,6 +154,76 @@ describe('startTelemetry', () => {
       ).toMatchObject({ traceId: 'a'.repeat(32), sampled: false });
     } finally {
       await telemetry.shutdown();
+    }
+  });
+
+  it('writes an unrecorded send the headers the W3C propagator writes, and its context on demand', async () => {
+    const telemetry = await startTelemetry({
+      serviceName: 'intelroute-gateway',
+      config: testTelemetryConfig(),
+      logger: silentLogger(),
+      env: {},
+    });
+    try {
+      const receive = gatewayReceiveSpan({
+        method: 'Publish',
+        metadata: metadataWith({
+          traceparent: `00-${'c'.repeat(32)}-${'d'.repeat(16)}-01`,
+          tracestate: 'vendor=abc,other=1',
+        }),
+      });
+      const send = sendSpan(receive, { topic: 't', messageId: 'm', key: 'k' });
+      // What the registered propagator writes for the send's own context, header for header.
+      const viaPropagator = injectTraceHeaders(send.context);
+      expect(send.headers).toEqual(viaPropagator);
+      expect(send.headers).toEqual({
+        traceparent: `00-${'c'.repeat(32)}-${send.traceIds.spanId}-01`,
+        tracestate: 'vendor=abc,other=1',
+      });
+      expect(send.run(() => trace.getSpanContext(context.active())?.spanId)).toBe(
+        send.traceIds.spanId,
+      );
+      const bare = sendSpan(gatewayReceiveSpan({ method: 'Publish' }), {
+        topic: 't',
+        messageId: 'm',
+        key: 'k',
+      });
+      expect(bare.headers).toEqual(injectTraceHeaders(bare.context));
+      expect(Object.keys(bare.headers)).toEqual(['traceparent']);
+    } finally {
+      await telemetry.shutdown();
+    }
+  });
+
+  it('lets a propagator registered first write the headers (a level-2 traceparent here)', async () => {
+    const levelTwo: TextMapPropagator = {
+      inject: (ctx, carrier, setter) => {
+        const ids = trace.getSpanContext(ctx);
+        if (ids !== undefined)
+          setter.set(carrier, 'traceparent', `00-${ids.traceId}-${ids.spanId}-03`);
+      },
+      extract: (ctx) => ctx,
+      fields: () => ['traceparent'],
+    };
+    propagation.setGlobalPropagator(levelTwo);
+    const telemetry = await startTelemetry({
+      serviceName: 'intelroute-gateway',
+      config: testTelemetryConfig(),
+      logger: silentLogger(),
+      env: {},
+    });
+    try {
+      const send = sendSpan(gatewayReceiveSpan({ method: 'Publish' }), {
+        topic: 't',
+        messageId: 'm',
+        key: 'k',
+      });
+      expect(send.headers).toEqual({
+        traceparent: `00-${send.traceIds.traceId}-${send.traceIds.spanId}-03`,
+      });
+    } finally {
+      await telemetry.shutdown();
+      propagation.disable();
     }
   });
 
