@@ -13,7 +13,10 @@
  *                                               1x128, 2x256, 4x256 streams per sender x window;
  *                                               LOAD_MESSAGES, default 40,000): msg/s, gateway CPU
  *                                               per message, highest RSS in each run and the peak
- *                                               (LOAD_NODE_FLAGS: node flags for the gateway)
+ *                                               (LOAD_NODE_FLAGS: node flags for the gateway;
+ *                                               PROBE_GATEWAY_CONFIG as for latency, e.g.
+ *                                               '{"idempotencyMaxEntries":100000}' to run with a
+ *                                               full idempotency store)
  *   npx tsx bench/probe.ts soak rate [minutes]  the soak alone (default 3 minutes) at `rate` msg/s
  */
 import { createServer } from 'node:net';
@@ -178,6 +181,7 @@ async function load(
 ): Promise<void> {
   const gateway = await freshGateway(broker, certs, 'load', {
     memoryIntervalMs: 250,
+    gatewayConfig: probeGatewayConfig(),
     nodeFlags: (process.env.LOAD_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
   });
   try {
