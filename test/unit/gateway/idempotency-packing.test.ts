@@ -137,6 +137,23 @@ describe('IdempotencyStore packing', () => {
     expect(store.get('b', 1_200)).toBeUndefined();
   });
 
+  it('keeps the newest maxEntries through thousands of evictions', () => {
+    const store = new IdempotencyStore(1_000_000, 10);
+    const at = (acceptedAtMs: number): IdempotencyEntry => ({
+      payloadSha256: '',
+      fingerprint: '',
+      ack: ack([]),
+      acceptedAtMs,
+    });
+    for (let i = 0; i < 5_000; i++) {
+      store.put(`k${i}`, at(i), i);
+      if (i % 7 === 0) store.get(`k${i - 3}`, i); // a retry now and then: nothing changes
+    }
+    expect(store.size).toBe(10);
+    for (let i = 4_990; i < 5_000; i++) expect(store.get(`k${i}`, 5_000)?.acceptedAtMs).toBe(i);
+    expect(store.get('k4989', 5_000)).toBeUndefined();
+  });
+
   it('keeps exactly the entries a front-first walk of the whole Map keeps, whatever the operations', () => {
     /** The rule, stated the plain way: after a put, walk from the oldest, drop while due. */
     class Reference {
