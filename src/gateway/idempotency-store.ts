@@ -1,4 +1,5 @@
 import type { PublishAck } from '../contract/generated/intelroute/v1/gateway';
+import { Fifo } from '../core/fifo';
 import { IdempotencyPacker } from './idempotency-packing';
 
 /** What the gateway remembers of an accepted message id. */
@@ -26,13 +27,12 @@ export class IdempotencyStore {
   private readonly entries = new Map<string, string>();
   private readonly packer = new IdempotencyPacker();
   /**
-   * Keys in acceptance order, `order[head..]`: eviction takes from the front. Walking the Map
+   * Keys in acceptance order: eviction takes from the front. Walking the Map
    * itself from its start on every put cost 30-70 µs per put once the store was full (V8 keeps
    * deleted entries' slots until it rebuilds the table, and every walk crossed them all); a
    * live iterator kept on the Map held every outgrown table while the store filled (+29 B/id).
    */
-  private order: Array<string | undefined> = [];
-  private head = 0;
+  private readonly order = new Fifo<string>();
   /** Keys `get` deleted (expired) and how many of their places in `order` are left behind. */
   private readonly stale = new Map<string, number>();
 
@@ -68,8 +68,7 @@ export class IdempotencyStore {
 
   /** Drops entries from the front of `order` while expired or over maxEntries. */
   private evict(nowMs: number): void {
-    while (this.head < this.order.length) {
-      const key = this.order[this.head] as string;
+    for (let key = this.order.peek(); key !== undefined; key = this.order.peek()) {
       const left = this.stale.get(key);
       if (left !== undefined) {
         // A stale place comes before the key's live one (if any): an older acceptance's.
@@ -81,20 +80,7 @@ export class IdempotencyStore {
         if (!this.expired(packed, nowMs) && this.entries.size <= this.maxEntries) return;
         this.entries.delete(key);
       }
-      this.takeFront();
-    }
-  }
-
-  /** Drops the front of `order`; the array is compacted once most of it is taken. */
-  private takeFront(): void {
-    this.order[this.head] = undefined;
-    this.head += 1;
-    if (this.head === this.order.length) {
-      this.order = [];
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.order.length) {
-      this.order = this.order.slice(this.head);
-      this.head = 0;
+      this.order.dropFirst();
     }
   }
 

@@ -1,4 +1,5 @@
 import { IntelrouteError } from '../core/errors';
+import { Fifo } from '../core/fifo';
 import type { RecordLocation, WriteJob } from './transactional-writer';
 
 /** A job waiting for its transaction, with what batching needs to know of its size. */
@@ -29,19 +30,17 @@ export interface BatchLimits {
  * is found and the others are written without it). Groups go first, one per transaction.
  */
 export class WriteQueue<E> {
-  /** Waiting jobs are `queue[head..]`: taking from the front must not move thousands of them. */
-  private queue: Array<PendingJob<E> | undefined> = [];
-  private head = 0;
+  private readonly waiting = new Fifo<PendingJob<E>>();
   private readonly apart: PendingJob<E>[][] = [];
 
   constructor(private readonly limits: BatchLimits) {}
 
   get length(): number {
-    return this.queue.length - this.head + this.apart.reduce((sum, group) => sum + group.length, 0);
+    return this.waiting.length + this.apart.reduce((sum, group) => sum + group.length, 0);
   }
 
   push(pending: PendingJob<E>): void {
-    this.queue.push(pending);
+    this.waiting.push(pending);
   }
 
   /**
@@ -56,10 +55,10 @@ export class WriteQueue<E> {
     const batch: PendingJob<E>[] = [];
     const perTopic = new Map<string, number>();
     let bytes = 0;
-    while (this.head < this.queue.length && batch.length < this.limits.maxJobs) {
-      const next = this.queue[this.head] as PendingJob<E>;
+    for (let next = this.waiting.peek(); next !== undefined; next = this.waiting.peek()) {
+      if (batch.length >= this.limits.maxJobs) break;
       if (batch.length > 0 && !this.fits(next, bytes, perTopic)) break;
-      this.takeFirst();
+      this.waiting.dropFirst();
       if (live([next], nowMs).length === 0) continue;
       batch.push(next);
       bytes += next.bytes;
@@ -83,24 +82,8 @@ export class WriteQueue<E> {
 
   /** Fails every waiting job with `error`. */
   failAll(error: IntelrouteError): void {
-    const queued = this.queue.slice(this.head) as PendingJob<E>[];
-    const waiting = [...this.apart.splice(0).flat(), ...queued];
-    this.queue = [];
-    this.head = 0;
+    const waiting = [...this.apart.splice(0).flat(), ...this.waiting.takeAll()];
     for (const pending of waiting) pending.reject(error);
-  }
-
-  /** Drops the first waiting job; the array is compacted once most of it is taken. */
-  private takeFirst(): void {
-    this.queue[this.head] = undefined; // let the job be collected once answered
-    this.head += 1;
-    if (this.head === this.queue.length) {
-      this.queue = [];
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
   }
 
   private fits(next: PendingJob<E>, bytes: number, perTopic: ReadonlyMap<string, number>): boolean {

@@ -70,6 +70,14 @@ const ack = (routesNotTaken: PublishAck['routesNotTaken']): PublishAck => ({
   traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
 });
 
+/** An entry accepted at `acceptedAtMs`, with nothing else to it. */
+const at = (acceptedAtMs: number): IdempotencyEntry => ({
+  payloadSha256: '',
+  fingerprint: '',
+  ack: ack([]),
+  acceptedAtMs,
+});
+
 describe('IdempotencyStore packing', () => {
   it('gives back exactly what was put, for entries sharing one string table', () => {
     // An infinite window keeps every acceptedAtMs (NaN and infinities included) unexpired.
@@ -122,12 +130,6 @@ describe('IdempotencyStore packing', () => {
 
   it('expires and evicts by the acceptedAtMs packed in the entry', () => {
     const store = new IdempotencyStore(1_000, 3);
-    const at = (acceptedAtMs: number): IdempotencyEntry => ({
-      payloadSha256: '',
-      fingerprint: '',
-      ack: ack([]),
-      acceptedAtMs,
-    });
     store.put('a', at(100), 100);
     store.put('b', at(200), 200);
     store.put('c', at(1_150), 1_150); // a expired at 1,100 and goes, with room to spare
@@ -139,12 +141,6 @@ describe('IdempotencyStore packing', () => {
 
   it('keeps the newest maxEntries through thousands of evictions', () => {
     const store = new IdempotencyStore(1_000_000, 10);
-    const at = (acceptedAtMs: number): IdempotencyEntry => ({
-      payloadSha256: '',
-      fingerprint: '',
-      ack: ack([]),
-      acceptedAtMs,
-    });
     for (let i = 0; i < 5_000; i++) {
       store.put(`k${i}`, at(i), i);
       if (i % 7 === 0) store.get(`k${i - 3}`, i); // a retry now and then: nothing changes
@@ -163,13 +159,13 @@ describe('IdempotencyStore packing', () => {
         private readonly maxEntries: number,
       ) {}
       get(key: string, nowMs: number): number | undefined {
-        const at = this.entries.get(key);
-        if (at !== undefined && at + this.windowMs <= nowMs) this.entries.delete(key);
-        return at !== undefined && at + this.windowMs > nowMs ? at : undefined;
+        const accepted = this.entries.get(key);
+        if (accepted !== undefined && accepted + this.windowMs <= nowMs) this.entries.delete(key);
+        return accepted !== undefined && accepted + this.windowMs > nowMs ? accepted : undefined;
       }
-      put(key: string, at: number, nowMs: number): void {
+      put(key: string, accepted: number, nowMs: number): void {
         if (this.entries.has(key)) return;
-        this.entries.set(key, at);
+        this.entries.set(key, accepted);
         for (const [oldest, acceptedAt] of this.entries) {
           if (acceptedAt + this.windowMs > nowMs && this.entries.size <= this.maxEntries) return;
           this.entries.delete(oldest);
@@ -194,14 +190,10 @@ describe('IdempotencyStore packing', () => {
           let now = 0;
           for (const { put, key, advanceMs, ageMs } of operations) {
             now += advanceMs;
-            const at = now - ageMs;
+            const acceptedAtMs = now - ageMs;
             if (put) {
-              store.put(
-                key,
-                { payloadSha256: '', fingerprint: '', ack: ack([]), acceptedAtMs: at },
-                now,
-              );
-              reference.put(key, at, now);
+              store.put(key, at(acceptedAtMs), now);
+              reference.put(key, acceptedAtMs, now);
             } else if (store.get(key, now)?.acceptedAtMs !== reference.get(key, now)) {
               return false;
             }

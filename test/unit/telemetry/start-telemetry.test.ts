@@ -34,6 +34,16 @@ function withProcessEnv(values: Record<string, string>): () => void {
   };
 }
 
+/** The SDK as the gateway starts it with no OTLP endpoint: nothing exported. */
+function startWithoutExporter(): ReturnType<typeof startTelemetry> {
+  return startTelemetry({
+    serviceName: 'intelroute-gateway',
+    config: testTelemetryConfig(),
+    logger: silentLogger(),
+    env: {},
+  });
+}
+
 function metadataWith(values: Record<string, string>): Metadata {
   const metadata = new Metadata();
   for (const [key, value] of Object.entries(values)) metadata.set(key, value);
@@ -119,12 +129,7 @@ describe('startTelemetry', () => {
   });
 
   it('records no span when nothing exports them, yet carries the trace and its sampled flag', async () => {
-    const telemetry = await startTelemetry({
-      serviceName: 'intelroute-gateway',
-      config: testTelemetryConfig(),
-      logger: silentLogger(),
-      env: {}, // no OTLP endpoint: no exporter
-    });
+    const telemetry = await startWithoutExporter();
     try {
       const root = gatewayReceiveSpan({ method: 'Publish' });
       const send = sendSpan(root, { topic: 't', messageId: 'm', key: 'k' });
@@ -158,12 +163,7 @@ describe('startTelemetry', () => {
   });
 
   it('writes an unrecorded send the headers the W3C propagator writes, and its context on demand', async () => {
-    const telemetry = await startTelemetry({
-      serviceName: 'intelroute-gateway',
-      config: testTelemetryConfig(),
-      logger: silentLogger(),
-      env: {},
-    });
+    const telemetry = await startWithoutExporter();
     try {
       const receive = gatewayReceiveSpan({
         method: 'Publish',
@@ -206,12 +206,7 @@ describe('startTelemetry', () => {
       fields: () => ['traceparent'],
     };
     propagation.setGlobalPropagator(levelTwo);
-    const telemetry = await startTelemetry({
-      serviceName: 'intelroute-gateway',
-      config: testTelemetryConfig(),
-      logger: silentLogger(),
-      env: {},
-    });
+    const telemetry = await startWithoutExporter();
     try {
       const send = sendSpan(gatewayReceiveSpan({ method: 'Publish' }), {
         topic: 't',
