@@ -27,10 +27,10 @@ export class IdempotencyStore {
   private readonly entries = new Map<string, string>();
   private readonly packer = new IdempotencyPacker();
   /**
-   * Keys in acceptance order: eviction takes from the front. Walking the Map
-   * itself from its start on every put cost 30-70 µs per put once the store was full (V8 keeps
-   * deleted entries' slots until it rebuilds the table, and every walk crossed them all); a
-   * live iterator kept on the Map held every outgrown table while the store filled (+29 B/id).
+   * Keys in acceptance order: eviction takes from the front. Walking the Map itself from its
+   * start on every put cost 30-70 µs per put once the store was full (V8 keeps deleted entries'
+   * slots until it rebuilds the table, and every walk crossed them all); a live iterator kept on
+   * the Map held every outgrown table while the store filled (+29 B/id).
    */
   private readonly order = new Fifo<string>();
   /** Keys `get` deleted (expired) and how many of their places in `order` are left behind. */
