@@ -196,7 +196,7 @@ export function formatTable(results: BenchResults): string {
   }
   lines.push(
     `validator alone: ${results.validator.perSecPerCore} validations/s per core (${results.validator.payloadBytes} B payload)`,
-    `idempotency memory alone: ${results.idempotency.bytesPerId} B of heap per id (${results.idempotency.entries} ids); ${results.idempotency.putMicrosWhenFull ?? '-'} µs CPU per put once full`,
+    `idempotency memory alone: ${results.idempotency.bytesPerId} B of heap per id (${results.idempotency.entries} ids); ${results.idempotency.putMicrosWhenFull} µs CPU per put once full`,
     '',
     row(['target', 'wanted', 'measured', 'met'], TARGET_WIDTHS),
     ...results.targets.map((t) =>
