@@ -20,7 +20,15 @@ export function lookupGrant(grants: GrantTable, identity: Identity, nowMs: numbe
   return expired ? { status: 'expired', grant } : { status: 'active', grant };
 }
 
+/** Per grant table (a reload makes a new one): routing asks for every message. */
+const copyCountriesByTable = new WeakMap<GrantTable, ReadonlySet<string>>();
+
 /** Countries whose NCB asked for a copy of what its agencies send (the router's input). */
 export function ncbCopyCountries(grants: GrantTable): ReadonlySet<string> {
-  return new Set(grants.ncbs.filter((ncb) => ncb.copyAgencySends).map((ncb) => ncb.country));
+  let countries = copyCountriesByTable.get(grants);
+  if (countries === undefined) {
+    countries = new Set(grants.ncbs.filter((ncb) => ncb.copyAgencySends).map((ncb) => ncb.country));
+    copyCountriesByTable.set(grants, countries);
+  }
+  return countries;
 }
