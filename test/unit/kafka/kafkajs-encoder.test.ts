@@ -127,6 +127,8 @@ interface RopeEncoder {
   writeString(value: string): RopeEncoder;
   writeEncoder(value: RopeEncoder): RopeEncoder;
   size(): number;
+  /** The bytes as the buffers holding them, not joined (what the connection writes). */
+  bufferParts(): Buffer[];
   readonly buffer: Buffer;
 }
 
@@ -250,6 +252,7 @@ describe('kafkajs encoder keeping large parts by reference (patched)', () => {
         const encoder = applyWrites(new (Encoder as unknown as new () => RopeEncoder)(), list);
         const expected = referenceBytes(list);
         expect(encoder.size()).toBe(expected.length);
+        expect(Buffer.concat(encoder.bufferParts())).toEqual(expected);
         expect(encoder.buffer).toEqual(expected);
         expect(encoder.writeInt8(7).buffer).toEqual(Buffer.concat([expected, Buffer.from([7])]));
       }),
