@@ -259,19 +259,30 @@ function isPlainAscii(bytes: Uint8Array, from: number, to: number): boolean {
 
 /** True when the string literal's text [from, to) escapes a surrogate without its pair. */
 function hasUnpairedSurrogate(bytes: Uint8Array, from: number, to: number): boolean {
-  let i = bytes.indexOf(BACKSLASH, from);
+  let i = backslashWithin(bytes, from, to);
   while (i >= 0 && i < to) {
     const unit = unicodeEscapeAt(bytes, i);
     if (isLowSurrogate(unit)) return true; // no high surrogate right before it
     if (isHighSurrogate(unit)) {
       // Its low half must follow at once, as the next escape.
       if (!isLowSurrogate(unicodeEscapeAt(bytes, i + 6))) return true;
-      i = bytes.indexOf(BACKSLASH, i + 12);
+      i = backslashWithin(bytes, i + 12, to);
     } else {
-      i = bytes.indexOf(BACKSLASH, unit >= 0 ? i + 6 : i + 2);
+      i = backslashWithin(bytes, unit >= 0 ? i + 6 : i + 2, to);
     }
   }
   return false;
+}
+
+/**
+ * The first backslash in [from, to), or -1. A loop, not `indexOf`: that searches to the end of
+ * the payload, once per string literal, which made the scan quadratic in the number of strings.
+ */
+function backslashWithin(bytes: Uint8Array, from: number, to: number): number {
+  for (let i = from; i < to; i += 1) {
+    if (bytes[i] === BACKSLASH) return i;
+  }
+  return -1;
 }
 
 /** The code unit of a `\\uXXXX` escape starting at `at`, or -1 for anything else. */

@@ -210,4 +210,36 @@ describe.each(MESSAGE_TYPES)('%s', (type) => {
       });
     }
   });
+
+  test(`validateMessage refuses a 1 MiB payload of many small parts within ${BOUND_MS} ms`, () => {
+    // Hundreds of thousands of strings, members or arrays: every per-part step of the scan,
+    // JSON.parse and ajv must stay linear in the payload (a search to the end of the payload
+    // once per string literal took about a second here).
+    const list = (item: string, count: number) => `[${Array(count).fill(item).join(',')}]`;
+    const shapes = {
+      strings: list(list('"a"', 1000), 230),
+      members: list(list('{"a":1,"b":2,"c":3}', 1000), 50),
+      nested: list(list(list(list('"a"', 30), 30), 30), 8),
+    };
+    const example = exampleOf(type) as Record<string, unknown>;
+    const [name] = Object.keys(example);
+    for (const [shape, value] of Object.entries(shapes)) {
+      const text = JSON.stringify({ ...example, [name as string]: '' }).replace(
+        `"${name}":""`,
+        `"${name}":${value}`,
+      );
+      const envelope = validEnvelope(type, { payload: Buffer.from(text, 'utf8') });
+      let result: ReturnType<typeof validateMessage> | undefined;
+      const ms = elapsedMs(
+        () => (result = validateMessage(envelope, { registry, now: FIXTURE_NOW })),
+      );
+      const reason = refused(result as ReturnType<typeof validateMessage>).reason;
+      expect({ shape, bytes: text.length > 0.8 * MiB, fast: ms < BOUND_MS, reason }).toEqual({
+        shape,
+        bytes: true,
+        fast: true,
+        reason: 'SCHEMA_VIOLATION',
+      });
+    }
+  });
 });
