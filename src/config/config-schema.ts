@@ -83,6 +83,8 @@ export const CONFIG_SCHEMA = {
         maxConcurrentStreamsPerConnection: { type: 'integer', minimum: 1, default: 100 },
         rateLimitPerSecond: { type: 'number', exclusiveMinimum: 0, default: 2000 },
         rateLimitBurst: { type: 'integer', minimum: 1, default: 4000 },
+        maxPendingBytes: { type: 'integer', minimum: 1048576, default: 268435456 },
+        maxPendingBytesPerIdentity: { type: 'integer', minimum: 1048576, default: 67108864 },
         publishTimeoutMs: { type: 'integer', minimum: 100, default: 10000 },
         keepaliveTimeMs: { type: 'integer', minimum: 1000, default: 30000 },
         keepaliveTimeoutMs: { type: 'integer', minimum: 1000, default: 10000 },

@@ -121,6 +121,14 @@ export interface GatewayConfig {
   readonly maxConcurrentStreamsPerConnection: number;
   readonly rateLimitPerSecond: number;
   readonly rateLimitBurst: number;
+  /**
+   * Memory of messages read and not yet answered (3 x payload + 16 KiB each), all senders together:
+   * past it, a sender above an eighth of its own limit is held back (streams paused, unary calls
+   * refused RATE_LIMITED) until messages are answered.
+   */
+  readonly maxPendingBytes: number;
+  /** The same bytes for one identity: past it, that identity is held back. */
+  readonly maxPendingBytesPerIdentity: number;
   /** Deadline of a publish when the caller sets none (or a longer one). */
   readonly publishTimeoutMs: number;
   readonly keepaliveTimeMs: number;

@@ -33,6 +33,7 @@ import { gatewayCredentials, type GatewayCredentials } from './grpc/server-crede
 import { OpenCalls } from './grpc/open-calls';
 import { StreamRegistry } from './grpc/stream-registry';
 import { TokenBuckets } from './grpc/token-bucket';
+import { PendingBytes } from './grpc/pending-bytes';
 import { subscribeHandler } from './grpc/subscribe-handler';
 import type { GatewayRefusal } from './gateway-refusal';
 import { SubscriptionService } from '../services/readers/subscription';
@@ -331,6 +332,10 @@ export class Gateway {
       insecureDev: this.credentials.insecureDev,
       publishTimeoutMs: config.publishTimeoutMs,
       maxInFlightPerStream: config.maxInFlightPerStream,
+      pending: new PendingBytes({
+        total: config.maxPendingBytes,
+        perIdentity: config.maxPendingBytesPerIdentity,
+      }),
       now: this.now,
       shuttingDown: () => this.lifecycle.closed,
       metrics: this.metrics,

@@ -57,6 +57,12 @@ export interface PublishContext {
    * its children, and its trace id is the message's (receipt, ack, audit, Kafka headers).
    */
   readonly span: SpanScope;
+  /**
+   * Told when the answer goes out while the writer still holds the message's records (the
+   * deadline passed with the job queued or in a transaction): they stay in memory until `write`
+   * settles, so the sender's pending bytes are not freed before.
+   */
+  readonly heldUntil?: (write: Promise<unknown>) => void;
 }
 
 export interface PublishSettings {
@@ -319,6 +325,7 @@ export class PublishPipeline {
       });
       const locations = await withDeadline(write, context.deadlineAtMs);
       if (locations === TIMED_OUT) {
+        context.heldUntil?.(write);
         finish('timeout', new Error('deadline passed'));
         return { kind: 'refused', messageId: event.facts.messageId, refusal: DEADLINE_PASSED };
       }

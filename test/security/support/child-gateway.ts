@@ -38,10 +38,13 @@ export async function startChildGateway(
     certs?: TestCertificates;
     config?: Record<string, unknown>;
     logLevel?: 'error' | 'warn' | 'info';
+    /** Kafka of its own (a fault scenario's cluster); default: the shared test broker. */
+    brokers?: readonly string[];
   } = {},
 ): Promise<ChildGateway> {
   const prefix = `${uniqueName('sec')}.`;
-  const kafka = testKafkaClient();
+  const brokers = options.brokers ?? testBrokers();
+  const kafka = testKafkaClient(brokers);
   const admin = kafka.admin();
   await admin.connect();
   const topics = { ...loadConfig({ env: {} }).topics, prefix, partitions: 2 };
@@ -53,7 +56,7 @@ export async function startChildGateway(
   const configFile = path.join(certs.dir, 'gateway-config.json');
   writeFileSync(configFile, JSON.stringify({ gateway: options.config ?? {} }));
   const child = startCli(['gateway'], {
-    KAFKA_BROKERS: testBrokers().join(','),
+    KAFKA_BROKERS: brokers.join(','),
     INTELROUTE_TOPIC_PREFIX: prefix,
     INTELROUTE_MEMBER_COUNTRIES: TEST_MEMBERS.join(','),
     INTELROUTE_CERTS_DIR: certs.dir,
