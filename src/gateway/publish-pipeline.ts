@@ -403,7 +403,11 @@ export class PublishPipeline {
     const write = this.deps.writer.write(job).catch((error: unknown) => {
       this.metrics.auditWriteFailed({ component: 'gateway', reason: errorType(error) });
       this.deps.logger.warn(
-        { err: String(error), events: job.events.map((e) => e.kind) },
+        {
+          err: String(error),
+          events: job.events.map((e) => e.kind),
+          traceIds: job.events.map((e) => ('facts' in e ? e.facts.traceId : undefined)),
+        },
         'audit/dead-letter write failed',
       );
     });

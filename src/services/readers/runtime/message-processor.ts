@@ -124,7 +124,7 @@ export async function processRecord(
   try {
     if (deps.processedIds.seen(identity)) {
       deps.logger.debug(
-        { ...location, messageId: decoded.envelope.messageId },
+        { ...location, messageId: decoded.envelope.messageId, traceId: decoded.trace.traceId },
         'duplicate skipped',
       );
       return done({ records: [], events: [], outcome: 'duplicate' });
@@ -174,7 +174,7 @@ function gaveUp(
 ): CommitEntry {
   const { attempts, description } = tried;
   deps.logger.error(
-    { ...location, messageId: facts.messageId, attempts, why: description },
+    { ...location, messageId: facts.messageId, traceId: facts.traceId, attempts, why: description },
     'handler gave up; message dead-lettered',
   );
   const failure = { reason: DEAD_LETTER_REASONS.handlerFailed, description, attempts, facts };
