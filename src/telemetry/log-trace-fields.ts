@@ -17,7 +17,8 @@ export function activeSpanFields(): { traceId?: string; spanId?: string } {
 
 /**
  * `{ traceId, spanId }` of a scope (or of ids), to spread into a log call's fields where no span
- * is active: with no SDK installed there is no context manager, so the mixin finds nothing.
+ * is active: with no SDK, or one that records no span, there is no context manager, so the mixin
+ * finds nothing.
  */
 export function traceFields(of: SpanScope | TraceIds): { traceId: string; spanId: string } {
   const ids = 'traceIds' in of ? of.traceIds : of;

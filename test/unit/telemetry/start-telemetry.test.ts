@@ -194,6 +194,22 @@ describe('startTelemetry', () => {
     }
   });
 
+  it('installs the context manager when spans are recorded without an exporter (a sampler set)', async () => {
+    const restore = withProcessEnv({ OTEL_TRACES_SAMPLER: 'always_on' });
+    const telemetry = await startWithoutExporter();
+    try {
+      const receive = gatewayReceiveSpan({ method: 'Publish' });
+      const inside = await receive.run(async () => {
+        await new Promise((resolve) => setImmediate(resolve));
+        return trace.getSpanContext(context.active())?.spanId;
+      });
+      expect(inside).toBe(receive.traceIds.spanId);
+    } finally {
+      await telemetry.shutdown();
+      restore();
+    }
+  });
+
   it('lets a propagator registered first write the headers (a level-2 traceparent here)', async () => {
     const levelTwo: TextMapPropagator = {
       inject: (ctx, carrier, setter) => {

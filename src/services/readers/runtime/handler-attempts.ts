@@ -43,7 +43,8 @@ export async function attemptHandler(
   const attempts = delivery.attempt;
   try {
     const call = (): Promise<void> => handler(delivery, signal);
-    // Inside the message's span, so the handler's own spans and log lines join its trace.
+    // Inside the message's span, so the handler's own spans and log lines join its trace (when
+    // spans are recorded: only then is a context manager installed).
     await (deps.span === undefined ? call() : deps.span.run(call));
     return { kind: 'handled', attempts };
   } catch (error) {
