@@ -1,7 +1,8 @@
 /**
- * Heap bytes the gateway's idempotency memory costs per accepted message id, Map key and Map
- * overhead included: fills an IdempotencyStore with acks shaped like the bench gateway's (two
- * records, one route not taken) and compares heapUsed after a full GC before and after. Needs
+ * Bytes the gateway's idempotency memory costs per accepted message id, Map key and Map overhead
+ * included: fills an IdempotencyStore with acks shaped like the bench gateway's (two records, one
+ * route not taken) and compares, after a full GC before and after, the live heap and the
+ * ArrayBuffer memory outside it (the ring of packed entries, allocated, not only used). Needs
  * node's --expose-gc: `npx tsx --expose-gc bench/idempotency-memory.ts [count]`; prints one
  * JSON line.
  */
@@ -14,10 +15,12 @@ import { IdempotencyStore } from '../src/gateway/idempotency-store';
 
 export interface IdempotencyMemoryResult {
   readonly entries: number;
-  /** Live heap growth divided by the number of ids, in bytes. */
+  /** Live heap and ArrayBuffer growth divided by the number of ids, in bytes. */
   readonly bytesPerId: number;
   /** Live heap growth, in bytes. */
   readonly heapBytes: number;
+  /** ArrayBuffer memory growth (outside the V8 heap), in bytes. */
+  readonly offHeapBytes: number;
   /** CPU per put once the store is full (each put then evicts the oldest entry), in µs. */
   readonly putMicrosWhenFull: number;
 }
@@ -36,20 +39,23 @@ export function measureIdempotencyMemory(count = 250_000): IdempotencyMemoryResu
   const prefix = `bench-${randomUUID().slice(0, 8)}.gw.`;
   const nowMs = Date.now();
   collect();
-  const before = process.memoryUsage().heapUsed;
+  const before = process.memoryUsage();
   const store = new IdempotencyStore(DAY_MS, count);
   for (let i = 0; i < count; i++) {
     store.put(`ncb:FR|${randomUUID()}`, benchEntry(prefix, i, nowMs), nowMs);
   }
   collect();
-  const heapBytes = process.memoryUsage().heapUsed - before;
+  const after = process.memoryUsage();
+  const heapBytes = after.heapUsed - before.heapUsed;
+  const offHeapBytes = after.arrayBuffers - before.arrayBuffers;
   if (store.size !== count) {
     throw new IntelrouteError('INTERNAL', `store kept ${store.size} of ${count} entries`);
   }
   return {
     entries: count,
-    bytesPerId: Math.round(heapBytes / count),
+    bytesPerId: Math.round((heapBytes + offHeapBytes) / count),
     heapBytes,
+    offHeapBytes,
     putMicrosWhenFull: putMicrosWhenFull(store, prefix, count, nowMs),
   };
 }
