@@ -2,9 +2,9 @@
  * Bytes the gateway's idempotency memory costs per accepted message id, Map key and Map overhead
  * included: fills an IdempotencyStore with acks shaped like the bench gateway's (two records, one
  * route not taken) and compares, after a full GC before and after, the live heap and the
- * ArrayBuffer memory outside it (the ring of packed entries, allocated, not only used). Needs
- * node's --expose-gc: `npx tsx --expose-gc bench/idempotency-memory.ts [count]`; prints one
- * JSON line.
+ * ArrayBuffer memory outside it (whatever the store keeps in Buffers: allocated, not only
+ * used). Needs node's --expose-gc: `npx tsx --expose-gc bench/idempotency-memory.ts [count]`;
+ * prints one JSON line.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
