@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { LatencyPoint } from '../latency';
 import type { CpuPerMessage } from './cpu-meter';
 import type { BenchResults, SizeLabel, TargetCheck } from './results';
+import { round1 } from './stats';
 
 const SIZES: readonly SizeLabel[] = ['1KB', '8KB'];
 const THROUGHPUT_WIDTHS = [22, 10, 7, 9, 10, 7, 9];
@@ -262,6 +263,7 @@ export function writeResults(results: BenchResults, dir: string): string {
   return file;
 }
 
+/** In the unit of the report's other memory figures (MB of 1024 x 1024 bytes, as the probe's). */
 function megabytes(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${round1(bytes / 1024 / 1024)} MB`;
 }
