@@ -6,7 +6,8 @@
  *                                               LATENCY_SECONDS, default 15), beside the gateway's
  *                                               own histograms of the same messages (request→result
  *                                               and the writer's queue→commit), from its /metrics;
- *                                               LATENCY_STREAMS_PER_SENDER (default 1)
+ *                                               LATENCY_STREAMS_PER_SENDER (default 1); node flags
+ *                                               for the gateway in LOAD_NODE_FLAGS, as for load
  *   npx tsx bench/probe.ts profile [messages]   the CPU profile run (default 20,000 messages), then
  *                                               its stage table (bench/results/probe-*.cpuprofile)
  *   npx tsx bench/probe.ts load [streams window ...]  closed-loop runs on one fresh gateway (default
@@ -39,6 +40,11 @@ import {
 
 const PAYLOAD = sizeRun('1KB', 1024, 1).payload;
 
+/** Node flags for the probe's gateway (LOAD_NODE_FLAGS, space-separated), e.g. --cpu-prof. */
+function gatewayNodeFlags(): string[] {
+  return (process.env.LOAD_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
+}
+
 async function latency(
   broker: BenchBroker,
   certs: BenchCertificates,
@@ -48,6 +54,7 @@ async function latency(
   const gateway = await freshGateway(broker, certs, 'gw', {
     memoryIntervalMs: 500,
     gatewayConfig: probeGatewayConfig(),
+    nodeFlags: gatewayNodeFlags(),
     env: { INTELROUTE_METRICS_HOST: '127.0.0.1', INTELROUTE_METRICS_PORT: String(metricsPort) },
   });
   const scrape = async (): Promise<string> =>
@@ -182,7 +189,7 @@ async function load(
   const gateway = await freshGateway(broker, certs, 'load', {
     memoryIntervalMs: 250,
     gatewayConfig: probeGatewayConfig(),
-    nodeFlags: (process.env.LOAD_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
+    nodeFlags: gatewayNodeFlags(),
   });
   try {
     const messages = Number(process.env.LOAD_MESSAGES ?? 40_000);

@@ -1,3 +1,4 @@
+import Module from 'node:module';
 import { Metadata } from '@grpc/grpc-js';
 import { context, propagation, trace, type TextMapPropagator } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
@@ -68,6 +69,21 @@ describe('startTelemetry', () => {
       'intelroute.v1.IntelGateway/Publish',
     ]);
     expect(exporter.shutdowns).toBe(1);
+  });
+
+  it('hooks no require(): kafkajs loads a protocol module per request, which a hook resolves each time', async () => {
+    const unhooked = Module.prototype.require;
+    const telemetry = await startTelemetry({
+      serviceName: 'intelroute-gateway',
+      config: testTelemetryConfig({ metricsPort: 0 }),
+      logger: silentLogger(),
+      env: {},
+    });
+    try {
+      expect(Module.prototype.require).toBe(unhooked);
+    } finally {
+      await telemetry.shutdown();
+    }
   });
 
   it('leaves the API a no-op after shutdown, and can be started again', async () => {
