@@ -27,6 +27,7 @@ import {
 import { createBenchCertificates } from './lib/certs';
 import { GatewayProcess } from './lib/gateway-process';
 import { finishMachineInfo, machineInfo } from './lib/machine';
+import { measureMachineFloor } from './lib/machine-floor';
 import { BENCH_DESTINATION, BENCH_SENDERS, PROJECT_DIR, ROUTED_TOPICS } from './lib/messages';
 import { parseBenchOptions, type BenchOptions } from './lib/options';
 import { checkTargets, formatTable, writeResults } from './lib/report';
@@ -74,6 +75,8 @@ async function main(options: BenchOptions): Promise<void> {
   const validator = runValidatorBench({ durationMs: options.quick ? 1000 : 3000 });
   log('idempotency memory alone (250,000 ids, a child with --expose-gc)');
   const idempotency = measureIdempotencyMemoryInChild();
+  log('machine floor: loopback round trips between two processes, idle timer wake-ups');
+  machine.floor = await measureMachineFloor();
   const broker = await openBroker(process.env, log);
   const runId = newRunId();
   const interrupted = (signal: NodeJS.Signals): void => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import type { MachineFloor } from './machine-floor';
 
 /** The machine a run happened on: figures from different machines are not comparable. */
 export interface MachineInfo {
@@ -11,6 +12,8 @@ export interface MachineInfo {
   /** 1-, 5- and 15-minute load averages when the run started and when it ended. */
   readonly loadAverageAtStart: readonly number[];
   loadAverageAtEnd: readonly number[];
+  /** What one hop between processes costs here (measured before the broker starts). */
+  floor?: MachineFloor;
 }
 
 /** Describes this machine now (call `finishMachineInfo` at the end of the run). */

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LatencyPoint } from '../latency';
 import type { CpuPerMessage } from './cpu-meter';
+import type { MachineFloor } from './machine-floor';
 import type { BenchResults, SizeLabel, TargetCheck } from './results';
 import { round1 } from './stats';
 
@@ -81,6 +82,15 @@ function latencyCheck(name: string, point: LatencyPoint | undefined, limitMs: nu
   };
 }
 
+/** What a hop between processes costs on this machine, when the run measured it. */
+function floorLine(floor: MachineFloor | undefined): string[] {
+  if (floor === undefined) return [];
+  const trip = floor.roundTripUs;
+  return [
+    `machine floor: a loopback round trip between two processes p50 ${trip.p50} µs, p99 ${trip.p99} µs, ${floor.cpuPerRoundTripUs} µs CPU on the caller; an idle event-loop wake-up ${floor.cpuPerTimerWakeUs} µs CPU`,
+  ];
+}
+
 /** The results as a plain-text table. */
 export function formatTable(results: BenchResults): string {
   const m = results.machine;
@@ -88,6 +98,7 @@ export function formatTable(results: BenchResults): string {
     `intelroute bench ${results.startedAt} — ${m.cores} cores ${m.cpuModel}, ${m.totalMemoryMb} MB, Node ${m.node}`,
     `load average at start ${m.loadAverageAtStart.join(' / ')}, at end ${m.loadAverageAtEnd.join(' / ')}; Kafka ${results.broker.kafkaVersion} (${results.broker.kind}, 1 node, ${results.broker.partitions} partitions/topic)`,
     `traffic: ${results.traffic.shape}`,
+    ...floorLine(m.floor),
     '',
     row(
       ['throughput', ...SIZES.flatMap((s) => [`${s} msg/s`, 'MB/s', 'x ceiling'])],
