@@ -41,6 +41,11 @@ export interface LatencyPoint extends LatencySummary {
   readonly utilisation?: number;
   /** The gateway's event loop and GC during the run (from its probe): what stalls it. */
   readonly gatewayStalls?: GatewayStalls;
+  /**
+   * The gateway's CPU per message at this load (the whole run, warm-up included): beside the
+   * closed-loop figure it shows what smaller transactions and idle wake-ups cost per message.
+   */
+  readonly gatewayCpuMsPerMsg?: number;
 }
 
 export interface GatewayStalls {
@@ -74,15 +79,18 @@ export async function runAckLatency(
   const publishers = openPublishers(options);
   try {
     const startedAt = Date.now();
+    const cpuBefore = options.gateway.cpuSeconds();
     const result = await openLoop(publishers, options.payload, {
       ratePerSec,
       durationMs: options.durationMs,
       warmupMs: options.warmupMs,
     });
+    const cpuSeconds = options.gateway.cpuSeconds() - cpuBefore;
     const measuredFrom = startedAt + options.warmupMs;
     return {
       ...point(result, result.latenciesMs),
       gatewayStalls: stallsBetween(options.gateway, measuredFrom, Date.now()),
+      gatewayCpuMsPerMsg: Math.round((cpuSeconds * 1e6) / Math.max(1, result.sent)) / 1000,
     };
   } finally {
     await publishers.close();

@@ -82,7 +82,7 @@ async function latency(
       const stalls = point.gatewayStalls;
       process.stdout.write(
         `publish->ack ${rate}/s: p50 ${point.p50Ms} p90 ${point.p90Ms} p99 ${point.p99Ms} max ${point.maxMs} ms; ` +
-          `event loop p99 ${stalls?.loopP99Ms} max ${stalls?.loopMaxMs} ms, longest GC ${stalls?.gcMaxMs} ms\n`,
+          `event loop p99 ${stalls?.loopP99Ms} max ${stalls?.loopMaxMs} ms, longest GC ${stalls?.gcMaxMs} ms; gateway CPU ${point.gatewayCpuMsPerMsg} ms per message\n`,
       );
       const after = await scrape();
       for (const [label, metric] of GATEWAY_HISTOGRAMS) {

@@ -82,6 +82,13 @@ function latencyCheck(name: string, point: LatencyPoint | undefined, limitMs: nu
   };
 }
 
+/** The gateway's CPU per message at a latency point's load, when the run measured it. */
+function cpuAtLoad(point: LatencyPoint): string {
+  return point.gatewayCpuMsPerMsg === undefined
+    ? ''
+    : `; CPU ${point.gatewayCpuMsPerMsg} ms per message`;
+}
+
 /** What a hop between processes costs on this machine, when the run measured it. */
 function floorLine(floor: MachineFloor | undefined): string[] {
   if (floor === undefined) return [];
@@ -194,7 +201,7 @@ export function formatTable(results: BenchResults): string {
       p.gatewayStalls === undefined
         ? []
         : [
-            `  gateway at ${p.offeredPerSec}/s: event-loop delay p99 ${p.gatewayStalls.loopP99Ms} ms, max ${p.gatewayStalls.loopMaxMs} ms; longest GC pause ${p.gatewayStalls.gcMaxMs} ms, GC ${Math.round(p.gatewayStalls.gcShare * 100)} % of the time`,
+            `  gateway at ${p.offeredPerSec}/s: event-loop delay p99 ${p.gatewayStalls.loopP99Ms} ms, max ${p.gatewayStalls.loopMaxMs} ms; longest GC pause ${p.gatewayStalls.gcMaxMs} ms, GC ${Math.round(p.gatewayStalls.gcShare * 100)} % of the time${cpuAtLoad(p)}`,
           ],
     ),
     '',
