@@ -33,12 +33,16 @@ export async function measureMachineFloor(): Promise<MachineFloor> {
   const server = spawn(process.execPath, ['-e', ECHO_SERVER], {
     stdio: ['pipe', 'pipe', 'ignore'],
   });
+  const exited = once(server, 'exit').then(() => {
+    throw new Error('the echo process of the machine-floor measurement exited');
+  });
+  exited.catch(() => undefined); // only raced below: its end after a normal run is expected
   try {
-    const [portLine] = (await once(server.stdout, 'data')) as [Buffer];
+    const [portLine] = (await Promise.race([once(server.stdout, 'data'), exited])) as [Buffer];
     const socket = connect(Number(portLine.toString().trim()), '127.0.0.1');
     await once(socket, 'connect');
     socket.setNoDelay(true);
-    const roundTrips = await pingPong(socket);
+    const roundTrips = await Promise.race([pingPong(socket), exited]);
     socket.destroy();
     return { ...roundTrips, cpuPerTimerWakeUs: await cpuPerTimerWake() };
   } finally {
