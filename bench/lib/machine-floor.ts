@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { summarizeLatencies } from './stats';
+import { sleep, summarizeLatencies } from './stats';
 
 /**
  * What one hop between processes costs on this machine, before any intelroute code: every
