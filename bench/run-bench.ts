@@ -3,7 +3,9 @@
  * one broker and reported as ratios to baselines measured in the same run (the machines are
  * shared and noisy: absolute figures move, ratios much less). See bench/README.md.
  *
- * Order: validator alone → broker → for 1 KB then 8 KB: ceiling, baseline, gateway → latency
+ * Order: validator alone → idempotency memory → machine floor → the core alone (a child) →
+ * broker → for 1 KB then 8 KB: ceiling, baseline, gateway → one transaction at a time (the
+ * transaction floor, with the broker and kafkajs warm) → latency
  * (publish→ack at fixed offered loads, publish→reader at 1,000 msg/s) → profile → soak
  * (`--soak` only) → table on stdout, JSON in bench/results/<date>.json.
  */
@@ -49,6 +51,8 @@ import {
 import { measureThroughput, type SizeThroughput } from './throughput';
 import { runValidatorBench } from './validator-bench';
 import { measureIdempotencyMemoryInChild } from './idempotency-memory';
+import { measureCoreInChild } from './pipeline-bench';
+import { measureTransactionFloor } from './lib/transaction-shape';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
 
@@ -64,6 +68,7 @@ type Measured = Omit<
   | 'broker'
   | 'validator'
   | 'idempotency'
+  | 'coreCpuUsPerMsg'
   | 'targets'
 >;
 
@@ -77,6 +82,8 @@ async function main(options: BenchOptions): Promise<void> {
   const idempotency = measureIdempotencyMemoryInChild();
   log('machine floor: loopback round trips between two processes, idle timer wake-ups');
   machine.floor = await measureMachineFloor();
+  log('the core alone: validation to records, no gRPC, TLS or Kafka (a child process)');
+  const coreCpuUsPerMsg = measureCoreInChild(options.quick ? 5_000 : 20_000);
   const broker = await openBroker(process.env, log);
   const runId = newRunId();
   const interrupted = (signal: NodeJS.Signals): void => {
@@ -104,6 +111,7 @@ async function main(options: BenchOptions): Promise<void> {
       },
       validator: { perSecPerCore: validator.perSecPerCore, payloadBytes: validator.payloadBytes },
       idempotency,
+      coreCpuUsPerMsg,
       ...measured,
     };
     const results: BenchResults = {
@@ -162,6 +170,16 @@ async function measure(options: BenchOptions, context: PhaseContext): Promise<Me
       known ??= measured.gateway.best;
     }
     const memory = fullLoadMemory(gateway, idleRssMb);
+    log("transaction floor: one transaction of the gateway's shape at a time, nothing queued");
+    const transactionFloor = await measureTransactionFloor(
+      broker.client('intelroute-bench-txn-floor'),
+      runPrefix(runId, 'txn'),
+      {
+        partitions: BENCH_PARTITIONS,
+        valueBytes: sizes[0].recordBytes,
+        seconds: options.quick ? 3 : 10,
+      },
+    );
     const peak = results['1KB']?.gateway.msgsPerSec ?? 0;
     const latency = await latencyPhase(options, context, gateway, gatewayPrefix, sizes[0], peak);
     await gateway.stop();
@@ -172,6 +190,7 @@ async function measure(options: BenchOptions, context: PhaseContext): Promise<Me
     const soak = options.soak ? await soakPhase(options, context, sizes[0], peak) : undefined;
     return {
       ...summary(sizes, results),
+      transactionFloor,
       latency,
       memory: soak === undefined ? memory : { ...memory, soak },
       ...(profile === undefined ? {} : { profile }),

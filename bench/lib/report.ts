@@ -98,6 +98,16 @@ function floorLine(floor: MachineFloor | undefined): string[] {
   ];
 }
 
+/** What the gateway cannot go below here: its core's CPU, and one transaction's own time. */
+function gatewayFloorLine(results: BenchResults): string[] {
+  const { coreCpuUsPerMsg: core, transactionFloor: txn } = results;
+  if (core === undefined || txn === undefined) return [];
+  const t = txn.latency;
+  return [
+    `gateway floors: the core alone (validation to records; no gRPC, TLS or Kafka) ${core} µs CPU per message; one transaction of the gateway's shape at a time, nothing queued: p50 ${t.p50Ms} ms, p99 ${t.p99Ms} ms, ${txn.cpuUsPerTransaction} µs CPU each`,
+  ];
+}
+
 /** The results as a plain-text table. */
 export function formatTable(results: BenchResults): string {
   const m = results.machine;
@@ -106,6 +116,7 @@ export function formatTable(results: BenchResults): string {
     `load average at start ${m.loadAverageAtStart.join(' / ')}, at end ${m.loadAverageAtEnd.join(' / ')}; Kafka ${results.broker.kafkaVersion} (${results.broker.kind}, 1 node, ${results.broker.partitions} partitions/topic)`,
     `traffic: ${results.traffic.shape}`,
     ...floorLine(m.floor),
+    ...gatewayFloorLine(results),
     '',
     row(
       ['throughput', ...SIZES.flatMap((s) => [`${s} msg/s`, 'MB/s', 'x ceiling'])],

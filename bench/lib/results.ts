@@ -6,6 +6,7 @@ import type { ProfileResult } from '../profile';
 import type { SoakResult } from '../soak';
 import type { BaselineResult, GatewayThroughputResult, PlatformaticResult } from '../throughput';
 import type { MachineInfo } from './machine';
+import type { TransactionFloor } from './transaction-shape';
 
 /** Payload size labels of the throughput runs. */
 export type SizeLabel = '1KB' | '8KB';
@@ -91,6 +92,13 @@ export interface BenchResults {
   readonly validator: { readonly perSecPerCore: number; readonly payloadBytes: number };
   /** The idempotency memory alone: live heap per accepted id (bench/idempotency-memory.ts). */
   readonly idempotency: IdempotencyMemoryResult;
+  /**
+   * The gateway's core alone (bench/pipeline-bench.ts: validation, authorisation, idempotency,
+   * routing, records, audit; no gRPC, TLS or Kafka): CPU µs per 1 KB message. Since 2026-12-05.
+   */
+  readonly coreCpuUsPerMsg?: number;
+  /** One transaction of the gateway's shape at a time, nothing queued. Since 2026-12-05. */
+  readonly transactionFloor?: TransactionFloor;
   readonly profile?: ProfileResult;
   readonly targets: readonly TargetCheck[];
 }
