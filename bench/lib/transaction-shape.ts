@@ -32,7 +32,10 @@ const NAMED_RECORD_BYTES = 300;
 const HEAD_BYTES = 200;
 const CHAIN_KEY = Buffer.from('chain');
 
-/** Creates the replica's topics (`partitions` each, replicated once) under `prefix`. */
+/**
+ * Creates the replica's topics under `prefix`, `partitions` each, replicated as the bench's other
+ * topics (on up to 3 brokers), and waits for their leaders.
+ */
 export async function createShapeTopics(
   kafka: Kafka,
   prefix: string,
@@ -48,14 +51,11 @@ export async function createShapeTopics(
   const admin = kafka.admin();
   await admin.connect();
   try {
+    const { brokers } = await admin.describeCluster();
+    const replicationFactor = Math.min(3, brokers.length);
     await createTopicsAndWait(
       admin,
-      Object.values(topics).map((name) => ({
-        name,
-        partitions,
-        replicationFactor: 1,
-        configs: {},
-      })),
+      Object.values(topics).map((name) => ({ name, partitions, replicationFactor, configs: {} })),
     );
   } finally {
     await admin.disconnect();
