@@ -97,16 +97,18 @@ async function main(): Promise<void> {
       const cpuBefore = process.cpuUsage();
       const latencies =
         rate === 0
-          ? (await oneAtATime(writer, topics, VALUE, { seconds, warmSeconds: 1 })).latencies
+          ? (await oneAtATime(writer, topics, VALUE, { seconds })).latencies
           : await measure(writer, topics, shape, rate, seconds);
       const cpu = process.cpuUsage(cpuBefore);
       await writer.stop();
       const s = summarizeLatencies(latencies);
+      // CPU and requests are counted over every job written, the open loop's first 2 s included
+      const written = Math.max(1, rate === 0 ? s.count : rate * seconds);
       // this process's CPU (writer, kafkajs, the generator) per job written
-      const cpuUsPerJob = Math.round((cpu.user + cpu.system) / Math.max(1, s.count));
-      const sysUsPerJob = Math.round(cpu.system / Math.max(1, s.count));
+      const cpuUsPerJob = Math.round((cpu.user + cpu.system) / written);
+      const sysUsPerJob = Math.round(cpu.system / written);
       const perJob = [...requests]
-        .map(([api, count]) => `${api} ${(count / Math.max(1, s.count)).toFixed(2)}`)
+        .map(([api, count]) => `${api} ${(count / written).toFixed(2)}`)
         .join(', ');
       process.stdout.write(
         `  requests per job: ${perJob} (kafkajs REQUEST events, all producers)\n`,
