@@ -6,12 +6,11 @@
  * used). Needs node's --expose-gc: `npx tsx --expose-gc bench/idempotency-memory.ts [count]`;
  * prints one JSON line.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { IntelrouteError } from '../src/core/errors';
 import type { IdempotencyEntry } from '../src/gateway/idempotency-store';
 import { IdempotencyStore } from '../src/gateway/idempotency-store';
+import { childResult } from './lib/child-result';
 
 export interface IdempotencyMemoryResult {
   readonly entries: number;
@@ -107,12 +106,7 @@ function benchEntry(prefix: string, i: number, nowMs: number): IdempotencyEntry 
  * and a fresh heap measures the store alone).
  */
 export function measureIdempotencyMemoryInChild(count = 250_000): IdempotencyMemoryResult {
-  const output = execFileSync(
-    process.execPath,
-    ['--expose-gc', '--import', 'tsx', __filename, String(count)],
-    { cwd: path.resolve(__dirname, '..'), encoding: 'utf8' },
-  );
-  return JSON.parse(output.trim().split('\n').pop() ?? '') as IdempotencyMemoryResult;
+  return childResult<IdempotencyMemoryResult>(__filename, [String(count)], ['--expose-gc']);
 }
 
 if (require.main === module) {

@@ -10,7 +10,6 @@
  *
  * `npm run bench` runs the default set-up alone in a child (`measureCoreInChild`).
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-node';
@@ -32,6 +31,7 @@ import type {
 } from '../src/kafka/transactional-writer';
 import { gatewayReceiveSpan, silentLogger } from '../src/telemetry';
 import { startTelemetry } from '../src/telemetry/start-telemetry';
+import { childResult } from './lib/child-result';
 import {
   BENCH_MEMBERS,
   BENCH_SENDERS,
@@ -162,18 +162,8 @@ async function coreAsDeployed(count: number): Promise<number> {
  * gRPC/TLS nor Kafka.
  */
 export function measureCoreInChild(count = 20_000): number {
-  const output = execFileSync(
-    process.execPath,
-    ['--import', 'tsx', __filename, String(count), '--json'],
-    {
-      cwd: PROJECT_DIR,
-      encoding: 'utf8',
-    },
-  );
-  const { cpuUsPerMessage } = JSON.parse(output.trim().split('\n').pop() ?? '') as {
-    cpuUsPerMessage: number;
-  };
-  return cpuUsPerMessage;
+  return childResult<{ cpuUsPerMessage: number }>(__filename, [String(count), '--json'])
+    .cpuUsPerMessage;
 }
 
 async function main(): Promise<void> {
